@@ -65,6 +65,13 @@ const (
 	PrintableString
 	UTCTime
 	GeneralizedTime
+	NumericString
+	VisibleString
+	TeletexString
+	BMPString
+	GeneralString
+	GraphicString
+	Real
 	Any
 	Sequence
 	Set

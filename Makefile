@@ -1,0 +1,50 @@
+# CHAT — build, generate, test, run.
+GO        ?= go
+DATA      ?= ./data
+FUZZTIME  ?= 60s
+BENCHCOUNT ?= 6
+PKGS      := ./...
+
+.PHONY: all build generate test test-short run bench fuzz vet fmt clean
+
+all: build
+
+build:
+	$(GO) build -o bin/ ./tools/...
+
+## generate: regenerate generated/ from priv/proto (never edit generated/ by hand)
+generate:
+	$(GO) run ./tools/chatgen -spec priv/proto -out generated
+
+## run: start chatd on its embedded default (./data: CA, certificates, Pebble store)
+run:
+	$(GO) build -o bin/chatd ./tools/chatd
+	./bin/chatd --data $(DATA)
+
+## test: every test, with the race detector on the packages that run goroutines
+test:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+## bench: the benchmarks behind BENCHMARKS.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./generated/... ./codecs/... ./conformance/... ./internal/baseline/... | tee bench.txt
+	$(GO) run golang.org/x/perf/cmd/benchstat bench.txt
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@set -e; for p in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+	    echo "== $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$p; \
+	  done; \
+	done
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin bench.txt
