@@ -1,6 +1,8 @@
 package etf
 
 import (
+	"github.com/chatim/chat/internal/peers"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -249,7 +251,7 @@ var erlangCases = []erlangCase{
 func TestErlangCrossCheck(t *testing.T) {
 	erl, err := exec.LookPath("erl")
 	if err != nil {
-		t.Skipf("erl not on PATH: %v", err)
+		peers.Missing(t, "erl not on PATH: "+err.Error())
 	}
 	var terms []string
 	for _, c := range erlangCases {
