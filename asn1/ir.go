@@ -42,6 +42,11 @@ type Tag struct {
 	Class    Class
 	Number   uint32
 	Explicit bool
+	// Constructed reports whether the TLV carrying this tag is
+	// constructed. It is meaningful in the result of EncodingTags (an
+	// explicit tag is always constructed; an implicit tag takes the form of
+	// the tag it replaces); in Type.Tags it is left false.
+	Constructed bool
 }
 
 // Kind is the kind of an ASN.1 type after reference resolution.
@@ -78,6 +83,9 @@ const (
 	SequenceOf
 	SetOf
 	Choice
+	ObjectDescriptor
+	VideotexString
+	RelativeOID
 )
 
 // Module is one parsed and resolved ASN.1 module.
@@ -88,11 +96,14 @@ type Module struct {
 	// ExtensibilityImplied is set by EXTENSIBILITY IMPLIED in the header.
 	ExtensibilityImplied bool
 	File                 string
+	Pos                  Pos      // position of the module name
 	Exports              []string // nil means EXPORTS ALL
 	Imports              []Import
 	Types                []*TypeAssignment // in source order
 	Values               []*ValueAssignment
 	Comment              string
+
+	exportPos []Pos // position of each entry of Exports
 }
 
 // Import is one IMPORTS clause: symbols taken from another module.
@@ -100,6 +111,10 @@ type Import struct {
 	Module  string
 	Symbols []string
 	Pos     Pos
+	// SymbolPos holds the position of each entry of Symbols.
+	SymbolPos []Pos
+	// OID is the module's object identifier as written after FROM, if any.
+	OID string
 }
 
 // TypeAssignment is `Name ::= Type`.
@@ -159,6 +174,8 @@ type Type struct {
 
 	// Constraint is a simple size or value constraint, if written.
 	Constraint *Constraint
+
+	syn *typeSyntax // what the parser saw, consumed by resolution
 }
 
 // Field is one component of a SEQUENCE, SET or CHOICE.
@@ -167,8 +184,16 @@ type Field struct {
 	Type     *Type
 	Optional bool
 	Default  *Value // non-nil for DEFAULT
-	Pos      Pos
-	Comment  string
+	// Pos is where the component is written; for one copied in by
+	// COMPONENTS OF, the position of that COMPONENTS OF.
+	Pos     Pos
+	Comment string
+	// Extension marks an extension addition: a component written after
+	// the extension marker `...`.
+	Extension bool
+
+	componentsOf bool // a `COMPONENTS OF Type` placeholder before expansion
+	included     bool // copied in by COMPONENTS OF
 }
 
 // NamedNumber is `name(number)` in an ENUMERATED or INTEGER.
@@ -185,6 +210,9 @@ type Constraint struct {
 	Size     bool // SIZE(...) rather than a value range
 	Min, Max *int64
 	Text     string // the constraint as written, for messages
+	// Extensible is set when the constraint carries an extension marker
+	// (`(1..10, ...)`); the bounds are then those of the root.
+	Extensible bool
 }
 
 // ValueKind is the kind of a Value.
@@ -201,6 +229,13 @@ const (
 	OIDValue                         // OID components
 	NullValue
 	EmptyValue // {} for an empty SEQUENCE OF or SEQUENCE
+	// ListValue is a brace list: Elems holds the items, each with Name set
+	// when written as `name value` (SEQUENCE/SET value) and Kind
+	// IdentifierValue for a bare name (BIT STRING named bits).
+	ListValue
+	// ChoiceValue is `alternative : value`: Ident is the alternative and
+	// Elems[0] the value.
+	ChoiceValue
 )
 
 // Value is a value notation as used in DEFAULT and value assignments.
@@ -213,6 +248,18 @@ type Value struct {
 	Bytes []byte
 	OID   []OIDComponent
 	Pos   Pos
+
+	// Elems and Name: see ListValue and ChoiceValue.
+	Elems []*Value
+	Name  string
+	// Ref is the value assignment an IdentifierValue (or the first
+	// component of an OIDValue) refers to, when it names one.
+	Ref *ValueAssignment
+	// Arcs is an OIDValue with every component resolved to its number
+	// (value references expanded), or nil when some arc is unknown.
+	Arcs []int64
+
+	refModule string // `Module.value`: the module named
 }
 
 // OIDComponent is one arc of an OBJECT IDENTIFIER value: a name, a
@@ -220,13 +267,15 @@ type Value struct {
 type OIDComponent struct {
 	Name   string
 	Number int64 // -1 when only a name (resolved later if known)
+
+	pos Pos
 }
 
 // Resolve follows references and returns the underlying built-in type
 // together with every tag on the way, outermost first.
 func (t *Type) Resolve() (*Type, []Tag) {
 	var tags []Tag
-	for t.Kind == Reference && t.Target != nil {
+	for n := 0; t.Kind == Reference && t.Target != nil && n < maxRefChain; n++ {
 		tags = append(tags, t.Tags...)
 		t = t.Target.Type
 	}
