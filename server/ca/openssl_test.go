@@ -1,6 +1,8 @@
 package ca
 
 import (
+	"github.com/chatim/chat/internal/peers"
+
 	"bytes"
 	"context"
 	"encoding/pem"
@@ -19,7 +21,7 @@ func opensslCmd(t *testing.T, dir string, stdin []byte, args ...string) (string,
 	t.Helper()
 	bin, err := exec.LookPath("openssl")
 	if err != nil {
-		t.Skipf("openssl not installed: %v", err)
+		peers.Missing(t, "openssl not installed: "+err.Error())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
