@@ -7,9 +7,13 @@ import (
 	"strconv"
 )
 
-// Default limits applied when a Limits field is zero.
+// Default limits applied when a Limits field is zero. DefaultMaxDepth is
+// twice der.DefaultMaxDepth because the asn1ct mapping spends two tuples
+// where DER spends one TLV (a CHOICE is {alternative, Value} around the
+// alternative's record), so a value that decodes from DER also decodes
+// from its own ETF.
 const (
-	DefaultMaxDepth = 128
+	DefaultMaxDepth = 256
 	DefaultMaxSize  = 64 << 20
 )
 
