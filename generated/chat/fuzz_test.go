@@ -1,0 +1,92 @@
+package chat_test
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/generated/chat/chatrand"
+)
+
+func seeds(f *testing.F, enc func(chat.Value) []byte) {
+	f.Add(enc(textMessage()))
+	r := rand.New(rand.NewPCG(3, 3))
+	for i := 0; i < 40; i++ {
+		if b := enc(chatrand.New("CHATMessage", r)); len(b) < 8192 {
+			f.Add(b)
+		}
+	}
+}
+
+// FuzzCHATMessageDER checks that whatever decodes re-encodes to the same
+// bytes: the decoder accepts only canonical DER.
+func FuzzCHATMessageDER(f *testing.F) {
+	seeds(f, func(v chat.Value) []byte { return v.AppendDER(nil) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m chat.CHATMessage
+		if err := m.UnmarshalDER(data); err != nil {
+			return
+		}
+		if out := m.AppendDER(nil); !bytes.Equal(out, data) {
+			t.Fatalf("decoded but re-encodes differently:\n in % x\nout % x", data, out)
+		}
+		var e chat.CHATMessage
+		if err := e.UnmarshalETF(m.AppendETF(nil)); err != nil {
+			t.Fatalf("ETF of a decoded value does not decode: %v", err)
+		}
+	})
+}
+
+// FuzzCHATMessageETF checks that whatever decodes re-encodes to a
+// canonical term that decodes to the same value. ETF input may be
+// non-canonical (latin-1 atoms, asn1_DEFAULT, wide integer forms,
+// compression), so the oracle compares values, then canonical bytes.
+func FuzzCHATMessageETF(f *testing.F) {
+	seeds(f, func(v chat.Value) []byte { return v.AppendETF(nil) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m chat.CHATMessage
+		if err := m.UnmarshalETF(data); err != nil {
+			return
+		}
+		e1 := m.AppendETF(nil)
+		var m2 chat.CHATMessage
+		if err := m2.UnmarshalETF(e1); err != nil {
+			t.Fatalf("re-encoding does not decode: %v", err)
+		}
+		if !reflect.DeepEqual(normalize(&m), normalize(&m2)) {
+			t.Fatalf("value changed through re-encoding")
+		}
+		if e2 := m2.AppendETF(nil); !bytes.Equal(e1, e2) {
+			t.Fatalf("canonical encoding not stable")
+		}
+		var d chat.CHATMessage
+		if err := d.UnmarshalDER(m.AppendDER(nil)); err != nil {
+			t.Fatalf("DER of a decoded value does not decode: %v", err)
+		}
+	})
+}
+
+// FuzzCHATMessageJSON checks that whatever JSON decodes re-encodes to JSON
+// that decodes to the same value.
+func FuzzCHATMessageJSON(f *testing.F) {
+	seeds(f, func(v chat.Value) []byte { b, _ := v.MarshalJSON(); return b })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m chat.CHATMessage
+		if err := m.UnmarshalJSON(data); err != nil {
+			return
+		}
+		j, err := m.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m2 chat.CHATMessage
+		if err := m2.UnmarshalJSON(j); err != nil {
+			t.Fatalf("re-encoding does not decode: %v\n%s", err, j)
+		}
+		if !reflect.DeepEqual(normalize(&m), normalize(&m2)) {
+			t.Fatalf("value changed through re-encoding:\n%s", j)
+		}
+	})
+}
