@@ -118,6 +118,24 @@ func parseTag(data []byte, pos, end int) (Tag, int, error) {
 // parseHeader reads one identifier and definite length at pos and checks
 // that the contents fit before end. It neither slices nor allocates.
 func parseHeader(data []byte, pos, end int) (header, error) {
+	// Fast path: a low tag number and a short-form length, which is every
+	// header of a typical CHAT message.
+	if pos >= 0 && pos+2 <= end && end <= len(data) {
+		b0, l := data[pos], data[pos+1]
+		if b0&0x1f != 0x1f && l < 0x80 && int(l) <= end-pos-2 {
+			t := Tag(b0&0xc0)<<24 | Tag(b0&0x1f)
+			if b0&0x20 != 0 {
+				t |= Constructed
+			}
+			return header{tag: t, start: pos + 2, end: pos + 2 + int(l)}, nil
+		}
+	}
+	return parseHeaderSlow(data, pos, end)
+}
+
+// parseHeaderSlow is parseHeader for high tag numbers, long-form lengths
+// and every error.
+func parseHeaderSlow(data []byte, pos, end int) (header, error) {
 	t, p, err := parseTag(data, pos, end)
 	if err != nil {
 		return header{}, err

@@ -8,14 +8,26 @@ import (
 // AppendTag appends the identifier octets of t (X.690 §8.1.2), using the
 // high-tag-number form only for numbers of 31 and above.
 func AppendTag(b []byte, t Tag) []byte {
+	if t&lowTagMask < 31 {
+		return append(b, lowTagByte(t))
+	}
+	return appendHighTag(b, t)
+}
+
+// lowTagMask selects the tag number bits.
+const lowTagMask = Constructed - 1
+
+// lowTagByte is the single identifier octet of a tag whose number is
+// below 31: class and constructed bits from the top of t, the number below.
+func lowTagByte(t Tag) byte { return byte(t>>24)&0xe0 | byte(t) }
+
+// appendHighTag appends an identifier in the high-tag-number form.
+func appendHighTag(b []byte, t Tag) []byte {
 	first := byte(t>>24) & 0xc0
 	if t.IsConstructed() {
 		first |= 0x20
 	}
 	n := t.Number()
-	if n < 31 {
-		return append(b, first|byte(n))
-	}
 	b = append(b, first|0x1f)
 	shift := (bits.Len32(n) - 1) / 7 * 7
 	for ; shift > 0; shift -= 7 {
@@ -63,11 +75,16 @@ var zeros [8]byte
 // End patches the length written by Begin for the contents b[start:],
 // moving the contents up when the long form is needed.
 func End(b []byte, start int) []byte {
-	n := len(b) - start
-	if n < 0x80 {
+	if n := len(b) - start; n < 0x80 {
 		b[start-1] = byte(n)
 		return b
 	}
+	return endLong(b, start)
+}
+
+// endLong is End for contents of 128 octets or more.
+func endLong(b []byte, start int) []byte {
+	n := len(b) - start
 	k := (bits.Len64(uint64(n)) + 7) / 8
 	b = append(b, zeros[:k]...)
 	copy(b[start+k:], b[start:start+n])
@@ -90,6 +107,13 @@ func integerSize(v int64) int {
 // AppendInteger appends an INTEGER (or ENUMERATED, with t = TagEnumerated or
 // an implicit tag) in minimal two's complement form.
 func AppendInteger(b []byte, t Tag, v int64) []byte {
+	if t&lowTagMask < 31 && -128 <= v && v <= 127 {
+		return append(b, lowTagByte(t), 1, byte(v))
+	}
+	return appendIntegerSlow(b, t, v)
+}
+
+func appendIntegerSlow(b []byte, t Tag, v int64) []byte {
 	n := integerSize(v)
 	b = AppendTag(b, t)
 	b = append(b, byte(n))
@@ -115,8 +139,10 @@ func AppendNull(b []byte, t Tag) []byte {
 
 // AppendOctetString appends an OCTET STRING in primitive form.
 func AppendOctetString(b []byte, t Tag, v []byte) []byte {
-	b = AppendLength(AppendTag(b, t), len(v))
-	return append(b, v...)
+	if t&lowTagMask < 31 && len(v) < 0x80 {
+		return append(append(b, lowTagByte(t), byte(len(v))), v...)
+	}
+	return append(AppendLength(AppendTag(b, t), len(v)), v...)
 }
 
 // AppendString appends a character string whose DER contents are the bytes
