@@ -63,4 +63,7 @@ type Config struct {
 	// ConnectTimeout bounds the TLS handshake and the wait for CONNECT;
 	// zero means DefaultConnectTimeout.
 	ConnectTimeout time.Duration
+	// Tuning holds per-connection buffer sizes and load-test options; the
+	// zero value is the production configuration (see tuning.go).
+	Tuning Tuning
 }

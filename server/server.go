@@ -87,12 +87,14 @@ func New(cfg Config) (_ *Server, err error) {
 	}
 	s.metrics = admin.NewMetrics()
 
-	s.broker = mqtt.New(&mqtt.Options{
+	opts := &mqtt.Options{
 		InlineClient:           true,
 		Capabilities:           s.capabilities(),
 		Logger:                 s.log.With("component", "mqtt"),
 		SysTopicResendInterval: 60, // nobody may read $SYS (the ACL refuses it): publish it rarely
-	})
+	}
+	cfg.Tuning.apply(opts) // per-connection buffer sizes (tuning.go)
+	s.broker = mqtt.New(opts)
 	if err := s.addHooks(); err != nil {
 		return nil, err
 	}
@@ -157,6 +159,11 @@ func (s *Server) addHooks() error {
 	}
 	if err := s.broker.AddHook(s.counts, nil); err != nil {
 		return fmt.Errorf("server: metrics hook: %w", err)
+	}
+	if s.cfg.Tuning.BenchmarkTopics { // load tests only (tuning.go)
+		if err := s.broker.AddHook(new(benchmarkTopicsHook), nil); err != nil {
+			return fmt.Errorf("server: benchmark topics hook: %w", err)
+		}
 	}
 	return nil
 }

@@ -65,8 +65,11 @@ func AppendLength(b []byte, n int) []byte {
 // returns the extended slice with the offset where the contents start.
 // The caller appends the contents and calls End with that offset.
 func Begin(b []byte, t Tag) ([]byte, int) {
-	b = AppendTag(b, t)
-	b = append(b, 0)
+	if t&lowTagMask < 31 {
+		b = append(b, lowTagByte(t), 0)
+		return b, len(b)
+	}
+	b = append(appendHighTag(b, t), 0)
 	return b, len(b)
 }
 
@@ -85,6 +88,18 @@ func End(b []byte, start int) []byte {
 // endLong is End for contents of 128 octets or more.
 func endLong(b []byte, start int) []byte {
 	n := len(b) - start
+	if n < 0x100 {
+		b = append(b, 0)
+		copy(b[start+1:], b[start:start+n])
+		b[start-1], b[start] = 0x81, byte(n)
+		return b
+	}
+	if n < 0x10000 {
+		b = append(b, 0, 0)
+		copy(b[start+2:], b[start:start+n])
+		b[start-1], b[start], b[start+1] = 0x82, byte(n>>8), byte(n)
+		return b
+	}
 	k := (bits.Len64(uint64(n)) + 7) / 8
 	b = append(b, zeros[:k]...)
 	copy(b[start+k:], b[start:start+n])
