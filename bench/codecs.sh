@@ -26,26 +26,27 @@ function median(key,   m, i, j, t, a) {
   return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
 }
 END {
-  printf "| benchmark | ns/op | erl-ns/op | MB/s | B/op | allocs/op |\n|---|---:|---:|---:|---:|---:|\n"
   for (name in names) {
     line = "| " name
     split("ns/op erl-ns/op MB/s B/op allocs/op", us, " ")
     for (u = 1; u <= 5; u++) { key = name SUBSEP us[u]; line = line " | " ((key in n) ? sprintf("%.4g", median(key)) : "") }
-    print line " |"
+    print "1" line " |"
     for (u = 1; u <= 5; u++) { key = name SUBSEP us[u]; if (key in n) med[name, us[u]] = median(key) }
   }
   # Ratios the acceptance criteria name.
   s = "BenchmarkCodec/SmallMessage/"; b = "BenchmarkBaseline/SmallMessage/"
-  printf "\n| ratio (medians, same run) | value |\n|---|---:|\n"
-  printf "| generated DER encode / hand-written encode | %.2f× |\n", med[s "DER-Encode", "ns/op"] / med[b "Hand-Encode", "ns/op"]
-  printf "| generated DER decode / hand-written decode | %.2f× |\n", med[s "DER-Decode", "ns/op"] / med[b "Hand-Decode", "ns/op"]
-  printf "| encoding/asn1 encode / generated DER encode | %.1f× |\n", med[b "Stdlib-Encode", "ns/op"] / med[s "DER-Encode", "ns/op"]
-  printf "| encoding/asn1 decode / generated DER decode | %.1f× |\n", med[b "Stdlib-Decode", "ns/op"] / med[s "DER-Decode", "ns/op"]
+  printf "2\n2| ratio (medians, same run) | value |\n2|---|---:|\n"
+  printf "301| generated DER encode / hand-written encode | %.2f× |\n", med[s "DER-Encode", "ns/op"] / med[b "Hand-Encode", "ns/op"]
+  printf "302| generated DER decode / hand-written decode | %.2f× |\n", med[s "DER-Decode", "ns/op"] / med[b "Hand-Decode", "ns/op"]
+  printf "303| encoding/asn1 encode / generated DER encode | %.1f× |\n", med[b "Stdlib-Encode", "ns/op"] / med[s "DER-Encode", "ns/op"]
+  printf "304| encoding/asn1 decode / generated DER decode | %.1f× |\n", med[b "Stdlib-Decode", "ns/op"] / med[s "DER-Decode", "ns/op"]
   e = "BenchmarkErlang"
   if ((e "TermToBinary/SmallMessage", "erl-ns/op") in med) {
-    printf "| Erlang term_to_binary / generated ETF encode | %.1f× |\n", med[e "TermToBinary/SmallMessage", "erl-ns/op"] / med[s "ETF-Encode", "ns/op"]
-    printf "| Erlang binary_to_term / generated ETF decode | %.1f× |\n", med[e "BinaryToTerm/SmallMessage", "erl-ns/op"] / med[s "ETF-Decode", "ns/op"]
-    printf "| Erlang asn1 encode / generated DER encode | %.1f× |\n", med[e "EncodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Encode", "ns/op"]
-    printf "| Erlang asn1 decode / generated DER decode | %.1f× |\n", med[e "DecodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Decode", "ns/op"]
+    printf "305| Erlang term_to_binary / generated ETF encode | %.1f× |\n", med[e "TermToBinary/SmallMessage", "erl-ns/op"] / med[s "ETF-Encode", "ns/op"]
+    printf "306| Erlang binary_to_term / generated ETF decode | %.1f× |\n", med[e "BinaryToTerm/SmallMessage", "erl-ns/op"] / med[s "ETF-Decode", "ns/op"]
+    printf "307| Erlang asn1 encode / generated DER encode | %.1f× |\n", med[e "EncodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Encode", "ns/op"]
+    printf "308| Erlang asn1 decode / generated DER decode | %.1f× |\n", med[e "DecodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Decode", "ns/op"]
   }
-}' "$out" | sort -t'|' -k2,2 -s
+  print "0| benchmark | ns/op | erl-ns/op | MB/s | B/op | allocs/op |"
+  print "0|---|---:|---:|---:|---:|---:|"
+}' "$out" | sort -s -t'|' -k1,1n -k2,2 | sed 's/^[0-9]*//' 
