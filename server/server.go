@@ -18,6 +18,7 @@ import (
 	"github.com/chatim/chat/server/admin"
 	"github.com/chatim/chat/server/auth"
 	"github.com/chatim/chat/server/ca"
+	"github.com/chatim/chat/server/chat"
 	quiclisteners "github.com/chatim/chat/server/listeners"
 	"github.com/chatim/chat/server/mqttstore"
 	"github.com/chatim/chat/server/store"
@@ -36,6 +37,7 @@ type Server struct {
 	ca      *ca.CA
 	broker  *mqtt.Server
 	auth    *auth.Hook
+	chat    *chat.Hook
 	counts  *countHook
 	metrics *admin.Metrics
 	admin   *admin.Server
@@ -140,10 +142,19 @@ func (s *Server) capabilities() *mqtt.Capabilities {
 // addHooks adds, in order, the authentication and ACL hook (the only one
 // providing OnConnectAuthenticate and OnACLCheck), the session store
 // (after every hook that may reject a publish, as it requires) and the
-// request responder.
+// CHAT protocol, whose facts (friendships, room memberships) the ACL uses.
 func (s *Server) addHooks() error {
+	var err error
+	s.chat, err = chat.New(chat.Options{
+		Store: s.store, CA: s.ca, Server: s.broker, Logger: s.log.With("component", "chat"),
+		OnDecodeError: s.metrics.DecodeError,
+	})
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
 	s.auth = auth.New(auth.Options{
 		Store: s.store,
+		Facts: s.chat.Facts(),
 		Connack: func(cl *mqtt.Client, code packets.Code) error {
 			return s.broker.SendConnack(cl, code, false, nil)
 		},
@@ -154,8 +165,8 @@ func (s *Server) addHooks() error {
 	if err := s.broker.AddHook(new(mqttstore.Hook), &mqttstore.Options{DB: s.store.DB(), Server: s.broker}); err != nil {
 		return fmt.Errorf("server: session store hook: %w", err)
 	}
-	if err := s.broker.AddHook(newResponder(s.broker.Publish, s.metrics), nil); err != nil {
-		return fmt.Errorf("server: responder hook: %w", err)
+	if err := s.broker.AddHook(s.chat, nil); err != nil {
+		return fmt.Errorf("server: chat hook: %w", err)
 	}
 	if err := s.broker.AddHook(s.counts, nil); err != nil {
 		return fmt.Errorf("server: metrics hook: %w", err)
