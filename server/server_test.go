@@ -322,39 +322,63 @@ func TestACLMatrix(t *testing.T) {
 	checkReply(t, anon.next(t), "actions/anon.tcp", der, 77, "not_implemented")
 }
 
-// TestMQTT311 connects with a raw MQTT 3.1.1 CONNECT over TCP.
+// TestMQTT311 speaks raw MQTT 3.1.1 (protocol level 4) over every
+// transport: CONNECT, SUBSCRIBE to its own actions topic, and the broker's
+// 3.1.1 answers, byte for byte.
 func TestMQTT311(t *testing.T) {
 	srv := newServer(t, t.TempDir())
-	conn, err := net.Dial("tcp", srv.Addr(server.TCP))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	id := "anon.v311"
-	pkt := []byte{0x10, byte(12 + len(id)), 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 30, 0, byte(len(id))}
-	if _, err := conn.Write(append(pkt, id...)); err != nil {
-		t.Fatal(err)
-	}
-	var ack [4]byte
-	if _, err := io.ReadFull(conn, ack[:]); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(ack[:], []byte{0x20, 2, 0, 0}) {
-		t.Fatalf("CONNACK % x, want 20 02 00 00", ack)
-	}
-	// SUBSCRIBE actions/anon.v311 QoS 0 (packet id 1), then the granted QoS in SUBACK.
-	topic := "actions/" + id
-	sub := append([]byte{0x82, byte(2 + 2 + len(topic) + 1), 0, 1, 0, byte(len(topic))}, topic...)
-	sub = append(sub, 0)
-	if _, err := conn.Write(sub); err != nil {
-		t.Fatal(err)
-	}
-	var suback [5]byte
-	if _, err := io.ReadFull(conn, suback[:]); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(suback[:], []byte{0x90, 3, 0, 1, 0}) {
-		t.Fatalf("SUBACK % x, want 90 03 00 01 00", suback)
+	for _, tr := range []struct{ name, url string }{
+		{"tcp", "tcp://" + srv.Addr(server.TCP)},
+		{"tls", "tls://" + srv.Addr(server.TLS)},
+		{"quic", "quic://" + srv.Addr(server.QUIC)},
+		{"ws", "ws://" + srv.Addr(server.WS) + server.WebSocketPath},
+	} {
+		t.Run(tr.name, func(t *testing.T) {
+			conn, err := client.Dial(testContext(t), tr.url, client.Options{TLS: &tls.Config{RootCAs: srv.CA().Pool()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			id := "anon.v311" + tr.name
+			pkt := []byte{0x10, byte(12 + len(id)), 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 30, 0, byte(len(id))}
+			if _, err := conn.Write(append(pkt, id...)); err != nil {
+				t.Fatal(err)
+			}
+			var ack [4]byte
+			if _, err := io.ReadFull(conn, ack[:]); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(ack[:], []byte{0x20, 2, 0, 0}) {
+				t.Fatalf("CONNACK % x, want 20 02 00 00", ack)
+			}
+			// SUBSCRIBE actions/<id> QoS 0 (packet id 1), then the granted QoS in SUBACK.
+			topic := "actions/" + id
+			sub := append([]byte{0x82, byte(2 + 2 + len(topic) + 1), 0, 1, 0, byte(len(topic))}, topic...)
+			sub = append(sub, 0)
+			if _, err := conn.Write(sub); err != nil {
+				t.Fatal(err)
+			}
+			var suback [5]byte
+			if _, err := io.ReadFull(conn, suback[:]); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(suback[:], []byte{0x90, 3, 0, 1, 0}) {
+				t.Fatalf("SUBACK % x, want 90 03 00 01 00", suback)
+			}
+			// A refused subscription is 0x80 in 3.1.1 [MQTT-3.9.3-2].
+			other := "actions/alice.phone"
+			sub = append([]byte{0x82, byte(2 + 2 + len(other) + 1), 0, 2, 0, byte(len(other))}, other...)
+			sub = append(sub, 0)
+			if _, err := conn.Write(sub); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadFull(conn, suback[:]); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(suback[:], []byte{0x90, 3, 0, 2, 0x80}) {
+				t.Fatalf("refused SUBACK % x, want 90 03 00 02 80", suback)
+			}
+		})
 	}
 }
 
