@@ -1,6 +1,8 @@
 package client_test
 
 import (
+	"github.com/chatim/chat/internal/testpki"
+
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -70,7 +72,7 @@ func (h *recorder) identity(id string) string {
 type broker struct {
 	srv *mqtt.Server
 	rec *recorder
-	pki *testPKI
+	pki *testpki.PKI
 	url map[string]string // scheme -> URL
 }
 
@@ -102,16 +104,16 @@ func startBroker(t *testing.T) *broker {
 // listeners on loopback; the caller closes it.
 func newBroker(t *testing.T) *broker {
 	t.Helper()
-	b := &broker{rec: &recorder{who: map[string]string{}}, pki: newTestPKI(t), url: map[string]string{}}
+	b := &broker{rec: &recorder{who: map[string]string{}}, pki: testpki.New(t), url: map[string]string{}}
 	b.srv = mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := b.srv.AddHook(b.rec, nil); err != nil {
 		t.Fatal(err)
 	}
 	tcp := mochilisteners.NewTCP(mochilisteners.Config{ID: "tcp", Address: "127.0.0.1:0"})
-	tlsl := mochilisteners.NewTCP(mochilisteners.Config{ID: "tls", Address: "127.0.0.1:0", TLSConfig: b.pki.serverTLS()})
+	tlsl := mochilisteners.NewTCP(mochilisteners.Config{ID: "tls", Address: "127.0.0.1:0", TLSConfig: b.pki.ServerTLS()})
 	wsAddr := freePort(t)
 	ws := mochilisteners.NewWebsocket(mochilisteners.Config{ID: "ws", Address: wsAddr})
-	q := listeners.NewQUIC(listeners.QUICConfig{Address: "127.0.0.1:0", TLSConfig: b.pki.serverTLS()})
+	q := listeners.NewQUIC(listeners.QUICConfig{Address: "127.0.0.1:0", TLSConfig: b.pki.ServerTLS()})
 	for _, l := range []mochilisteners.Listener{tcp, tlsl, ws, q} {
 		if err := b.srv.AddListener(l); err != nil {
 			t.Fatal(err)
@@ -166,7 +168,7 @@ func TestConnectPublishSubscribe(t *testing.T) {
 				Username:   "bob",
 				Password:   []byte("secret"),
 				CleanStart: true,
-				TLS:        b.pki.clientTLS(t, tc.cn),
+				TLS:        b.pki.ClientTLS(t, tc.cn),
 				OnPublish:  func(p *paho.Publish) { got <- p },
 			})
 			if err != nil {
@@ -276,7 +278,7 @@ func TestClientNoGoroutineLeak(t *testing.T) {
 		defer b.srv.Close()
 		for _, scheme := range []string{"tcp", "tls", "ws", "quic"} {
 			c, err := client.Connect(ctx, b.url[scheme], client.ConnectOptions{
-				ClientID: "leak-" + scheme, Username: "bob", Password: []byte("secret"), TLS: b.pki.clientTLS(t, ""),
+				ClientID: "leak-" + scheme, Username: "bob", Password: []byte("secret"), TLS: b.pki.ClientTLS(t, ""),
 			})
 			if err != nil {
 				t.Fatal(err)

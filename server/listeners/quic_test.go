@@ -1,6 +1,8 @@
 package listeners_test
 
 import (
+	"github.com/chatim/chat/internal/testpki"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -76,7 +78,7 @@ type broker struct {
 	srv  *mqtt.Server
 	ln   *listeners.QUIC
 	obs  *observer
-	pki  *testPKI
+	pki  *testpki.PKI
 	once sync.Once
 }
 
@@ -90,13 +92,13 @@ func testContext(t *testing.T) context.Context {
 
 func startBroker(t *testing.T, cfg listeners.QUICConfig) *broker {
 	t.Helper()
-	b := &broker{obs: newObserver(), pki: newTestPKI(t)}
+	b := &broker{obs: newObserver(), pki: testpki.New(t)}
 	b.srv = mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := b.srv.AddHook(b.obs, nil); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Address = "127.0.0.1:0"
-	cfg.TLSConfig = b.pki.serverTLS()
+	cfg.TLSConfig = b.pki.ServerTLS()
 	b.ln = listeners.NewQUIC(cfg)
 	if err := b.srv.AddListener(b.ln); err != nil {
 		t.Fatal(err)
@@ -182,7 +184,7 @@ func awaitDisconnect(t *testing.T, ctx context.Context, obs *observer, id string
 func TestQUICPublishSubscribeMQTT5(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(t, listeners.QUICConfig{})
-	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.clientTLS(t, "alice.d1"))
+	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.ClientTLS(t, "alice.d1"))
 	c := connectPaho(t, ctx, conn, "alice.d1")
 
 	if _, err := c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: "t/quic", QoS: 1}}}); err != nil {
@@ -271,7 +273,7 @@ func (m *mqtt311) recv() (byte, []byte) {
 func TestQUICMQTT311RawPackets(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(t, listeners.QUICConfig{})
-	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.clientTLS(t, ""))
+	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.ClientTLS(t, ""))
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
 	}
@@ -323,7 +325,7 @@ func TestQUICClientDisconnectFreesSession(t *testing.T) {
 	b := startBroker(t, listeners.QUICConfig{})
 
 	// Polite: DISCONNECT, then close.
-	c := connectPaho(t, ctx, dialQUIC(t, ctx, b.ln.Address(), b.pki.clientTLS(t, "")), "polite")
+	c := connectPaho(t, ctx, dialQUIC(t, ctx, b.ln.Address(), b.pki.ClientTLS(t, "")), "polite")
 	if _, ok := b.srv.Clients.Get("polite"); !ok {
 		t.Fatal("client not registered")
 	}
@@ -335,7 +337,7 @@ func TestQUICClientDisconnectFreesSession(t *testing.T) {
 	}
 
 	// Abrupt: the connection goes away without DISCONNECT.
-	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.clientTLS(t, ""))
+	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.ClientTLS(t, ""))
 	connectPaho(t, ctx, conn, "abrupt")
 	_ = conn.Close()
 	if ev := awaitDisconnect(t, ctx, b.obs, "abrupt"); ev.err == nil {
@@ -360,7 +362,7 @@ func TestQUICClientDisconnectFreesSession(t *testing.T) {
 func TestQUICListenerCloseClosesClients(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(t, listeners.QUICConfig{})
-	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.clientTLS(t, ""))
+	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.ClientTLS(t, ""))
 	c := connectPaho(t, ctx, conn, "victim")
 
 	b.close()
@@ -382,7 +384,7 @@ func TestQUICListenerCloseClosesClients(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("QUIC connection still open after listener close")
 	}
-	if _, err := quic.DialAddr(ctx, b.ln.Address(), b.pki.clientTLS(t, ""), &quic.Config{HandshakeIdleTimeout: 200 * time.Millisecond}); err == nil {
+	if _, err := quic.DialAddr(ctx, b.ln.Address(), b.pki.ClientTLS(t, ""), &quic.Config{HandshakeIdleTimeout: 200 * time.Millisecond}); err == nil {
 		t.Error("dial succeeded after listener close")
 	}
 }
@@ -390,7 +392,7 @@ func TestQUICListenerCloseClosesClients(t *testing.T) {
 func TestQUICOneStreamPerConnection(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(t, listeners.QUICConfig{})
-	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.clientTLS(t, ""))
+	conn := dialQUIC(t, ctx, b.ln.Address(), b.pki.ClientTLS(t, ""))
 	connectPaho(t, ctx, conn, "single")
 	if _, err := conn.Conn().OpenStream(); err == nil {
 		t.Error("second bidirectional stream opened")
@@ -403,7 +405,7 @@ func TestQUICOneStreamPerConnection(t *testing.T) {
 func TestQUICConnectionWithoutStreamIsClosed(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(t, listeners.QUICConfig{StreamTimeout: 100 * time.Millisecond})
-	qc, err := quic.DialAddr(ctx, b.ln.Address(), b.pki.clientTLS(t, ""), &quic.Config{})
+	qc, err := quic.DialAddr(ctx, b.ln.Address(), b.pki.ClientTLS(t, ""), &quic.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +424,7 @@ func TestQUICConnectionWithoutStreamIsClosed(t *testing.T) {
 func TestQUICRequiresALPN(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(t, listeners.QUICConfig{})
-	conf := b.pki.clientTLS(t, "")
+	conf := b.pki.ClientTLS(t, "")
 	conf.NextProtos = []string{"h3"}
 	if qc, err := quic.DialAddr(ctx, b.ln.Address(), conf, &quic.Config{}); err == nil {
 		_ = qc.CloseWithError(0, "")
@@ -434,8 +436,8 @@ func TestQUICInitErrors(t *testing.T) {
 	if err := listeners.NewQUIC(listeners.QUICConfig{Address: "127.0.0.1:0"}).Init(slog.Default()); err == nil {
 		t.Error("Init without TLS config succeeded")
 	}
-	pki := newTestPKI(t)
-	l := listeners.NewQUIC(listeners.QUICConfig{Address: "256.0.0.1:0", TLSConfig: pki.serverTLS()})
+	pki := testpki.New(t)
+	l := listeners.NewQUIC(listeners.QUICConfig{Address: "256.0.0.1:0", TLSConfig: pki.ServerTLS()})
 	if err := l.Init(slog.Default()); err == nil || !strings.HasPrefix(err.Error(), "quic listener: ") {
 		t.Errorf("Init on a bad address: %v", err)
 	}
@@ -450,12 +452,12 @@ func TestQUICNoGoroutineLeak(t *testing.T) {
 	func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		pki := newTestPKI(t)
+		pki := testpki.New(t)
 		srv := mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err := srv.AddHook(newObserver(), nil); err != nil {
 			t.Fatal(err)
 		}
-		ln := listeners.NewQUIC(listeners.QUICConfig{Address: "127.0.0.1:0", TLSConfig: pki.serverTLS()})
+		ln := listeners.NewQUIC(listeners.QUICConfig{Address: "127.0.0.1:0", TLSConfig: pki.ServerTLS()})
 		if err := srv.AddListener(ln); err != nil {
 			t.Fatal(err)
 		}
@@ -465,7 +467,7 @@ func TestQUICNoGoroutineLeak(t *testing.T) {
 		var clients []*paho.Client
 		var conns []*listeners.StreamConn
 		for i := range 3 {
-			qc, err := quic.DialAddr(ctx, ln.Address(), pki.clientTLS(t, ""), &quic.Config{})
+			qc, err := quic.DialAddr(ctx, ln.Address(), pki.ClientTLS(t, ""), &quic.Config{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,8 @@
 package bench_test
 
 import (
+	"github.com/chatim/chat/internal/testpki"
+
 	"github.com/chatim/chat/internal/peers"
 
 	"bytes"
@@ -113,15 +115,15 @@ func (*allowAll) OnACLCheck(*mqtt.Client, string, bool) bool              { retu
 
 // startMochi runs a mochi broker in-process with TCP and QUIC listeners
 // and returns their URLs and the TLS PKI.
-func startMochi(t *testing.T) (tcpURL, quicURL string, pki *testPKI) {
+func startMochi(t *testing.T) (tcpURL, quicURL string, pki *testpki.PKI) {
 	t.Helper()
-	pki = newTestPKI(t)
+	pki = testpki.New(t)
 	srv := mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := srv.AddHook(new(allowAll), nil); err != nil {
 		t.Fatal(err)
 	}
 	tcp := mochilisteners.NewTCP(mochilisteners.Config{ID: "tcp", Address: "127.0.0.1:0"})
-	q := listeners.NewQUIC(listeners.QUICConfig{Address: "127.0.0.1:0", TLSConfig: pki.serverTLS()})
+	q := listeners.NewQUIC(listeners.QUICConfig{Address: "127.0.0.1:0", TLSConfig: pki.ServerTLS()})
 	for _, l := range []mochilisteners.Listener{tcp, q} {
 		if err := srv.AddListener(l); err != nil {
 			t.Fatal(err)
@@ -200,7 +202,7 @@ func TestChatbenchAgainstMochi(t *testing.T) {
 	})
 	t.Run("quic", func(t *testing.T) {
 		cfg := smallConfig(quicURL)
-		cfg.TLS = pki.clientTLS(t, "")
+		cfg.TLS = pki.ClientTLS(t, "")
 		cfg.Messages = 500
 		assertComplete(t, runBench(t, cfg), 500)
 	})

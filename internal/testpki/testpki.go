@@ -1,4 +1,6 @@
-package listeners_test
+// Package testpki makes throwaway certificate authorities for tests of
+// TLS and QUIC code that must not depend on the server's own CA.
+package testpki
 
 import (
 	"crypto/ecdsa"
@@ -13,16 +15,17 @@ import (
 	"time"
 )
 
-// testPKI is a throwaway CA with a server certificate for 127.0.0.1 and
+// PKI is a throwaway CA with a server certificate for 127.0.0.1 and
 // localhost, and a way to issue client certificates.
-type testPKI struct {
+type PKI struct {
 	ca     *x509.Certificate
 	caKey  *ecdsa.PrivateKey
 	pool   *x509.CertPool
 	server tls.Certificate
 }
 
-func newTestPKI(t *testing.T) *testPKI {
+// New makes a CA (ECDSA P-256) and a server certificate for localhost.
+func New(t testing.TB) *PKI {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -45,13 +48,14 @@ func newTestPKI(t *testing.T) *testPKI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &testPKI{ca: ca, caKey: key, pool: x509.NewCertPool()}
+	p := &PKI{ca: ca, caKey: key, pool: x509.NewCertPool()}
 	p.pool.AddCert(ca)
-	p.server = p.issue(t, "localhost", x509.ExtKeyUsageServerAuth)
+	p.server = p.Issue(t, "localhost", x509.ExtKeyUsageServerAuth)
 	return p
 }
 
-func (p *testPKI) issue(t *testing.T, cn string, usage x509.ExtKeyUsage) tls.Certificate {
+// Issue signs a certificate for cn with the given extended key usage.
+func (p *PKI) Issue(t testing.TB, cn string, usage x509.ExtKeyUsage) tls.Certificate {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -80,8 +84,8 @@ func (p *testPKI) issue(t *testing.T, cn string, usage x509.ExtKeyUsage) tls.Cer
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
-// serverTLS accepts a client certificate signed by the CA when one is given.
-func (p *testPKI) serverTLS() *tls.Config {
+// ServerTLS accepts a client certificate signed by the CA when one is given.
+func (p *PKI) ServerTLS() *tls.Config {
 	return &tls.Config{
 		Certificates: []tls.Certificate{p.server},
 		ClientAuth:   tls.VerifyClientCertIfGiven,
@@ -89,11 +93,11 @@ func (p *testPKI) serverTLS() *tls.Config {
 	}
 }
 
-// clientTLS trusts the CA and presents a certificate for cn unless cn is empty.
-func (p *testPKI) clientTLS(t *testing.T, cn string) *tls.Config {
+// ClientTLS trusts the CA and presents a certificate for cn unless cn is empty.
+func (p *PKI) ClientTLS(t testing.TB, cn string) *tls.Config {
 	c := &tls.Config{RootCAs: p.pool, ServerName: "localhost", NextProtos: []string{"mqtt"}}
 	if cn != "" {
-		c.Certificates = []tls.Certificate{p.issue(t, cn, x509.ExtKeyUsageClientAuth)}
+		c.Certificates = []tls.Certificate{p.Issue(t, cn, x509.ExtKeyUsageClientAuth)}
 	}
 	return c
 }
