@@ -2,9 +2,8 @@ package jer
 
 import (
 	"errors"
-	"fmt"
-	"strconv"
-	"strings"
+
+	"github.com/chatim/chat/codecs/internal/decerr"
 )
 
 // Sentinel errors. Every error returned by a Decoder unwraps to one of them.
@@ -23,68 +22,25 @@ var (
 	ErrDepth          = errors.New("nesting too deep")
 )
 
-// DecodeError describes why and where decoding failed: Offset is the byte
-// offset in the input (-1 when unknown), Path the dotted path of type and
-// member names.
-type DecodeError struct {
-	Offset int
-	Path   string
-	Err    error
-}
+// DecodeError describes why and where decoding failed: Offset is the
+// absolute byte offset of the offending byte (-1 when unknown), Path the
+// dotted path of type and field names leading to the failure, built by At
+// and AtIndex as the error travels up, and Err wraps one of the sentinels.
+// It prints as "jer: Type.field at offset 17: <sentinel>".
+type DecodeError = decerr.Error
 
-// Error formats e as "jer: Type.member at offset 17: unknown member".
-func (e *DecodeError) Error() string {
-	var b strings.Builder
-	b.WriteString("jer: ")
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		if e.Offset >= 0 {
-			b.WriteString(" at offset " + strconv.Itoa(e.Offset))
-		}
-		b.WriteString(": ")
-	} else if e.Offset >= 0 {
-		b.WriteString("at offset " + strconv.Itoa(e.Offset) + ": ")
-	}
-	if e.Err != nil {
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
+// At prepends the path segment (a type or field name) to err's path.
+// It returns nil for a nil err and wraps an error that is not a
+// *DecodeError into one with an unknown offset.
+func At(err error, segment string) error { return decerr.Prepend(err, "jer", segment) }
 
-// Unwrap returns the underlying error, which wraps a sentinel.
-func (e *DecodeError) Unwrap() error { return e.Err }
+// AtIndex prepends the element index "[i]" to err's path, so that
+// At(AtIndex(At(err, "nickname"), 3), "contacts") reads
+// "contacts[3].nickname".
+func AtIndex(err error, i int) error { return decerr.Prepend(err, "jer", decerr.Index(i)) }
 
-func prepend(err error, seg string) error {
-	if err == nil {
-		return nil
-	}
-	e, ok := err.(*DecodeError)
-	if !ok {
-		return &DecodeError{Offset: -1, Path: seg, Err: err}
-	}
-	switch {
-	case e.Path == "":
-		e.Path = seg
-	case e.Path[0] == '[':
-		e.Path = seg + e.Path
-	default:
-		e.Path = seg + "." + e.Path
-	}
-	return e
-}
-
-// At prepends a path segment (a type or member name) to err's path.
-func At(err error, segment string) error { return prepend(err, segment) }
-
-// AtIndex prepends the element index "[i]" to err's path.
-func AtIndex(err error, i int) error { return prepend(err, "["+strconv.Itoa(i)+"]") }
-
-// Errorf returns a *DecodeError at offset wrapping sentinel, with the
-// formatted detail when format is not empty.
+// Errorf returns a *DecodeError at offset whose error wraps sentinel,
+// followed by the formatted detail when format is not empty.
 func Errorf(offset int, sentinel error, format string, args ...any) error {
-	err := sentinel
-	if format != "" {
-		err = fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)
-	}
-	return &DecodeError{Offset: offset, Err: err}
+	return decerr.New("jer", offset, sentinel, format, args...)
 }
