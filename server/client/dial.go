@@ -174,5 +174,18 @@ func dialQUICAddr(ctx context.Context, raddr *net.UDPAddr, tlsConf *tls.Config, 
 		_ = qc.CloseWithError(0, "")
 		return nil, err
 	}
-	return listeners.NewStreamConn(qc, str, 0), nil
+	return syncCloseConn{listeners.NewStreamConn(qc, str, 0)}, nil
+}
+
+// syncCloseConn is a client's QUIC stream whose Close returns only once the
+// QUIC connection is closed (after the server's FIN, or the close linger at
+// most), so a process that exits right after Close still tells the server
+// it has gone instead of leaving it to the idle timeout.
+type syncCloseConn struct{ *listeners.StreamConn }
+
+// Close closes the stream and waits for the connection to close.
+func (c syncCloseConn) Close() error {
+	err := c.StreamConn.Close()
+	<-c.Done()
+	return err
 }
