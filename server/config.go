@@ -28,12 +28,15 @@ const (
 // waiting for the client's socket: when a client reads too slowly and its
 // queue is full, further messages to it are dropped (and counted in
 // chatd_messages_dropped_total) instead of growing memory without bound.
-// 1024 packets absorb a burst (a reconnecting client's backlog, a busy
-// room) while bounding a stalled client to 1024 × MaxPacketSize; dropping
+// 256 packets absorb a burst (a reconnecting client's backlog, a busy
+// room) while bounding a stalled client to 256 × MaxPacketSize; dropping
 // is safe because the chat layer keeps every message in the recipient's
-// inbox until the recipient acknowledges it, and sends it again.
+// inbox until the recipient acknowledges it, and sends it again. mochi
+// allocates the whole channel when a client connects (8 bytes a slot):
+// 1024 slots cost every idle connection 8 KiB of heap; 256 instead save
+// about 9 KiB of resident memory per idle connection (BENCHMARKS.md).
 const (
-	DefaultOutboundQueue  = 1024
+	DefaultOutboundQueue  = 256
 	DefaultMaxPacketSize  = 1 << 20 // bytes; larger packets are refused [MQTT-3.2.2-15]
 	DefaultMaxInflight    = 4096    // stored QoS 1/2 messages per session
 	DefaultSessionExpiry  = 30 * 24 * 60 * 60

@@ -35,14 +35,19 @@
 //     sync.
 //   - PUBACK (QoS 1) / PUBREC (QoS 2) to a publisher: processPublish runs
 //     OnPublish, then OnRetainMessage (retained messages are synced here),
-//     then OnQosPublish for the publisher's own PUBREC state (synced), then
+//     then OnQosPublish for the publisher's own PUBREC state, then
 //     writes the acknowledgement, and only then fans the message out to the
 //     subscribers (publishToSubscribers, whose OnQosPublish calls store each
 //     subscriber's inflight copy) and calls OnPublished. No hook sees the
 //     subscribers' copies before the acknowledgement. To close that gap
 //     OnPublish syncs the message as a pending record before the
 //     acknowledgement, and OnPublished removes it once every subscriber's
-//     copy is synced. When the server starts, OnStarted (if Options.Server
+//     copy is written. The copies and the removal are not synced: Pebble's
+//     write-ahead log keeps commit order and a crash loses only a suffix
+//     of it, so if the removal survives, every copy written before it
+//     survives too, and otherwise the pending record is published again.
+//     A fan-out to N subscribers costs the one sync of the pending record
+//     instead of N sequential syncs. When the server starts, OnStarted (if Options.Server
 //     is set) publishes every pending record again, as from its original
 //     client, and removes it. A publish the broker cannot make durable is
 //     refused: MQTT 5 gets PUBACK with reason 0x80, MQTT 3 no PUBACK.
@@ -54,12 +59,11 @@
 //
 // Remaining gaps, all of them at-least-once rather than loss:
 //
-//   - A subscriber whose copy was synced before a crash between PUBACK and
+//   - A subscriber whose copy survived a crash between PUBACK and
 //     OnPublished receives the redelivered message a second time, under a
 //     new packet identifier.
-//   - The pending record is removed without a sync of its own (the next
-//     synced write carries it); a crash that loses the removal redelivers
-//     the message.
+//   - A crash that loses the pending record's removal, or the removal of a
+//     completed inflight copy, redelivers the message.
 //   - After PUBREC from a subscriber, mochi moves the outbound QoS 2 flow to
 //     PUBREL without calling any hook, so the stored copy stays a PUBLISH
 //     and after a crash mochi resends it with DUP set instead of PUBREL;
