@@ -47,7 +47,10 @@
 //     of it, so if the removal survives, every copy written before it
 //     survives too, and otherwise the pending record is published again.
 //     A fan-out to N subscribers costs the one sync of the pending record
-//     instead of N sequential syncs. When the server starts, OnStarted (if Options.Server
+//     instead of N sequential syncs. Messages the server publishes itself
+//     (mochi's inline client) have no pending record, so their copies are
+//     synced one by one; the chat protocol publishes its fan-out at QoS 0
+//     and guarantees delivery through its own inbox instead. When the server starts, OnStarted (if Options.Server
 //     is set) publishes every pending record again, as from its original
 //     client, and removes it. A publish the broker cannot make durable is
 //     refused: MQTT 5 gets PUBACK with reason 0x80, MQTT 3 no PUBACK.

@@ -445,7 +445,8 @@ func (h *Hook) OnRetainedExpired(topic string) {
 // the pending record's deletion (OnPublished) survived, and then so did
 // every copy written before it, or the pending record survived and is
 // published again at start (at least once). One fan-out to N subscribers
-// thus costs one fsync, not N sequential ones. PUBACK and PUBCOMP entries
+// thus costs one fsync, not N sequential ones; a message the server
+// publishes itself is synced per copy. PUBACK and PUBCOMP entries
 // are not stored: mochi removes them right after sending them.
 func (h *Hook) OnQosPublish(cl *mqtt.Client, pk packets.Packet, sent int64, _ int) {
 	if cl.Net.Inline || pk.FixedHeader.Type == packets.Puback || pk.FixedHeader.Type == packets.Pubcomp {
@@ -453,7 +454,10 @@ func (h *Hook) OnQosPublish(cl *mqtt.Client, pk packets.Packet, sent int64, _ in
 	}
 	rec := messageRecord(storage.InflightKey, cl.ID, pk, sent)
 	rec.ID = string(inflightKey(cl.ID, pk.PacketID))
-	h.logErr("store inflight", h.set(inflightKey(cl.ID, pk.PacketID), rec, false), cl)
+	// A message the server itself publishes (the inline client: replies
+	// and notices) has no pending record to ride on: its copy is synced.
+	sync := pk.Origin == mqtt.InlineClientId
+	h.logErr("store inflight", h.set(inflightKey(cl.ID, pk.PacketID), rec, sync), cl)
 }
 
 // OnQosComplete deletes a completed inflight message, unsynced and without
