@@ -5,6 +5,10 @@
 //
 //	chatbench --url tcp://127.0.0.1:1883 --clients 100 --qos 1 --size 256 --messages 100000
 //
+// With --mode chat it speaks the CHAT protocol instead (package chat):
+//
+//	chatbench --mode chat --url tls://127.0.0.1:8883 --ca ca.pem --users 200 --format der --pattern one-to-one --messages 20000
+//
 // It exits 0 when every message arrived exactly once, 1 otherwise.
 package main
 
@@ -16,10 +20,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
 	"github.com/chatim/chat/tools/chatbench/bench"
+	chatmode "github.com/chatim/chat/tools/chatbench/chat"
 )
 
 func main() {
@@ -49,6 +55,9 @@ func run(args []string) error {
 	fs.StringVar(&cfg.TopicTemplate, "topic-template", cfg.TopicTemplate, "topic `template`, %d is the publisher number")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "report the CPU time of this local broker `pid` too")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	mode := fs.String("mode", "raw", "raw (publish and subscribe on topics) or chat (the CHAT protocol; patterns one-to-one, room)")
+	chatCfg := chatmode.DefaultConfig()
+	chatCfg.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,7 +76,21 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	res, err := bench.Run(ctx, cfg)
+	var res interface {
+		WriteText(io.Writer) error
+		Complete() bool
+	}
+	switch *mode {
+	case "raw":
+		res, err = bench.Run(ctx, cfg)
+	case "chat":
+		c := chatCfg
+		c.URL, c.TLS, c.Pattern, c.Messages, c.Rate = cfg.URL, cfg.TLS, cfg.Pattern, cfg.Messages, cfg.Rate
+		c.Size, c.Timeout, c.Drain, c.ServerPID = cfg.Size, cfg.Timeout, cfg.Drain, cfg.ServerPID
+		res, err = chatmode.Run(ctx, c)
+	default:
+		return fmt.Errorf("mode %q, want raw or chat", *mode)
+	}
 	if err != nil {
 		return err
 	}
