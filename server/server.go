@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -162,7 +163,13 @@ func (s *Server) addHooks() error {
 	if err := s.broker.AddHook(s.auth, nil); err != nil {
 		return fmt.Errorf("server: auth hook: %w", err)
 	}
-	if err := s.broker.AddHook(new(mqttstore.Hook), &mqttstore.Options{DB: s.store.DB(), Server: s.broker}); err != nil {
+	if err := s.broker.AddHook(new(mqttstore.Hook), &mqttstore.Options{
+		DB: s.store.DB(), Server: s.broker,
+		// Requests on events/<client> are consumed by the chat hook and
+		// never subscribed to (the ACL refuses it); the chat hook syncs
+		// what they change before the PUBACK.
+		Unsubscribable: func(topic string) bool { return strings.HasPrefix(topic, auth.EventsPrefix) },
+	}); err != nil {
 		return fmt.Errorf("server: session store hook: %w", err)
 	}
 	if err := s.broker.AddHook(s.chat, nil); err != nil {

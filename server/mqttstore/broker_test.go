@@ -42,7 +42,8 @@ func startBroker(t testing.TB, st *store.Store, extra ...mqtt.Hook) (*mqtt.Serve
 	if err := srv.AddHook(new(testAuth), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.AddHook(new(Hook), &Options{DB: st.DB(), Server: srv}); err != nil {
+	unsub := func(topic string) bool { return strings.HasPrefix(topic, "req/") }
+	if err := srv.AddHook(new(Hook), &Options{DB: st.DB(), Server: srv, Unsubscribable: unsub}); err != nil {
 		t.Fatal(err)
 	}
 	for _, h := range extra {
@@ -395,5 +396,45 @@ func TestPendingPublishRedelivered(t *testing.T) {
 	counts := in.waitAll(ctx, t, []string{"acked-before-crash"})
 	if counts["acked-before-crash"] != 1 {
 		t.Fatalf("delivered %d times, want 1", counts["acked-before-crash"])
+	}
+}
+
+// publishProbe records, in OnPublish after the store hook's, how many
+// pending records exist for each topic published.
+type publishProbe struct {
+	mqtt.HookBase
+	t    testing.TB
+	st   *store.Store
+	mu   sync.Mutex
+	pend map[string]int
+}
+
+func (p *publishProbe) ID() string           { return "publish-probe" }
+func (p *publishProbe) Provides(b byte) bool { return b == mqtt.OnPublish }
+func (p *publishProbe) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	n := len(keysUnder(p.t, p.st, pendingPrefix))
+	p.mu.Lock()
+	p.pend[pk.TopicName] = n
+	p.mu.Unlock()
+	return pk, nil
+}
+
+// TestUnsubscribableTopicsSkipPending checks that a QoS 1 publish to a
+// topic declared unsubscribable gets no pending record (and so no sync),
+// while any other topic still does.
+func TestUnsubscribableTopicsSkipPending(t *testing.T) {
+	ctx := testContext(t)
+	st := openStore(t, t.TempDir())
+	probe := &publishProbe{t: t, st: st, pend: map[string]int{}}
+	srv, addr := startBroker(t, st, probe)
+	defer srv.Close()
+	c, _ := connect(ctx, t, addr, "hana", true, 0, nil)
+	publishAll(ctx, t, c, "req/hana", 1, "r")
+	publishAll(ctx, t, c, "chat/hana", 1, "c")
+	_ = c.Disconnect(&paho.Disconnect{})
+	probe.mu.Lock()
+	defer probe.mu.Unlock()
+	if probe.pend["req/hana"] != 0 || probe.pend["chat/hana"] != 1 {
+		t.Fatalf("pending records seen in OnPublish: %v; want req/hana 0, chat/hana 1", probe.pend)
 	}
 }

@@ -31,6 +31,13 @@ type Options struct {
 	// were acknowledged but not yet fanned out at a crash are redelivered to
 	// their subscribers when the server starts. Nil disables redelivery.
 	Server *mqtt.Server
+
+	// Unsubscribable reports topics that no client can ever subscribe to
+	// (chatd's events/<client> requests, consumed by a hook in OnPublish):
+	// a publish to one has no subscriber copy to protect, so it gets no
+	// pending record and costs no sync here. Nil means every topic may
+	// have subscribers.
+	Unsubscribable func(topic string) bool
 }
 
 // Hook persists MQTT session state: clients, subscriptions, inflight
@@ -39,8 +46,9 @@ type Options struct {
 type Hook struct {
 	mqtt.HookBase
 
-	db     *pebble.DB
-	server *mqtt.Server
+	db             *pebble.DB
+	server         *mqtt.Server
+	unsubscribable func(topic string) bool
 
 	mu      sync.RWMutex // read-held by writes, write-held by Stop
 	stopped bool
@@ -93,7 +101,7 @@ func (h *Hook) Init(config any) error {
 	if opts.DB == nil {
 		return errors.New("mqttstore: Options.DB is nil")
 	}
-	h.db, h.server = opts.DB, opts.Server
+	h.db, h.server, h.unsubscribable = opts.DB, opts.Server, opts.Unsubscribable
 	// Continue numbering above any pending record left by a crash.
 	var last uint64
 	err := h.scan(pendingPrefix, func(k, _ []byte) error {
@@ -385,7 +393,7 @@ func (h *Hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 // durable copy. If it cannot be written the publish is refused (MQTT 5:
 // PUBACK with reason 0x80; MQTT 3: no acknowledgement).
 func (h *Hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
-	if cl.Net.Inline || pk.FixedHeader.Qos == 0 {
+	if cl.Net.Inline || pk.FixedHeader.Qos == 0 || h.unsubscribable != nil && h.unsubscribable(pk.TopicName) {
 		return pk, nil
 	}
 	rec := messageRecord(storage.InflightKey, cl.ID, pk, 0)
