@@ -76,9 +76,8 @@ func (d *Decoder) parseAtom(p int) (name []byte, latin1 bool, next int, err erro
 	}
 	name = d.data[p+h : p+h+n : p+h+n]
 	latin1 = d.data[p] == tagAtom || d.data[p] == tagSmallAtom
-	if !latin1 && !utf8.Valid(name) {
-		return nil, false, p, Errorf(p, ErrInvalidString, "atom is not UTF-8")
-	}
+	// UTF-8 is checked by Atom, which hands the name out; the other readers
+	// only compare it with a known, valid name.
 	// Erlang atoms hold at most 255 characters; only the long forms can
 	// carry more.
 	if h == 3 && n > maxAtomChars && (latin1 || utf8.RuneCount(name) > maxAtomChars) {
@@ -111,6 +110,9 @@ func (d *Decoder) Atom() ([]byte, error) {
 	name, latin1, next, err := d.parseAtom(d.pos)
 	if err != nil {
 		return nil, err
+	}
+	if !latin1 && !utf8.Valid(name) {
+		return nil, Errorf(d.pos, ErrInvalidString, "atom is not UTF-8")
 	}
 	if latin1 {
 		for _, c := range name {
