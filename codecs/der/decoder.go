@@ -235,6 +235,14 @@ func (d *Decoder) PeekTag() (Tag, bool) {
 // Enter consumes a constructed element with tag t and returns a Decoder over
 // its contents, one level deeper.
 func (d *Decoder) Enter(t Tag) (Decoder, error) {
+	// Fast path: a low tag number (constructed) and a short-form length.
+	if p := d.pos; t&lowTagMask < 31 && t.IsConstructed() && d.depth < d.maxDepth &&
+		p+2 <= d.end && d.data[p] == lowTagByte(t) && d.data[p+1] < 0x80 {
+		if n := int(d.data[p+1]); n <= d.end-p-2 {
+			d.pos = p + 2 + n
+			return Decoder{data: d.data, pos: p + 2, end: d.pos, depth: d.depth + 1, maxDepth: d.maxDepth}, nil
+		}
+	}
 	h, err := d.expect(t)
 	if err != nil {
 		return Decoder{}, err

@@ -76,6 +76,13 @@ func (d *Decoder) Null(t Tag) error {
 // OctetString reads a primitive OCTET STRING with tag t. The result aliases
 // the input.
 func (d *Decoder) OctetString(t Tag) ([]byte, error) {
+	// Fast path: a low tag number and a short-form length.
+	if p := d.pos; t&lowTagMask < 31 && p+2 <= d.end && d.data[p] == lowTagByte(t) && d.data[p+1] < 0x80 {
+		if n := int(d.data[p+1]); n <= d.end-p-2 {
+			d.pos = p + 2 + n
+			return d.data[p+2 : d.pos : d.pos], nil
+		}
+	}
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return nil, err
