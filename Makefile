@@ -4,6 +4,7 @@ DATA      ?= ./data
 FUZZTIME  ?= 60s
 BENCHCOUNT ?= 6
 PKGS      := ./...
+RACEPKGS  := ./server/... ./client/... ./codecs/... ./internal/erlpeer
 
 .PHONY: all build generate test test-short run bench fuzz vet fmt clean
 
@@ -21,11 +22,12 @@ run:
 	$(GO) build -o bin/chatd ./tools/chatd
 	./bin/chatd --data $(DATA)
 
-## test: every test, with the race detector on the packages that run goroutines
+## test: vet, gofmt, every test, then the concurrent packages again under the race detector
 test:
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(RACEPKGS)
 
 ## bench: the benchmarks behind BENCHMARKS.md
 bench:
