@@ -32,7 +32,7 @@ test:
 ## bench: the benchmarks behind BENCHMARKS.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./generated/... ./codecs/... ./conformance/... ./internal/baseline/... | tee bench.txt
-	$(GO) run golang.org/x/perf/cmd/benchstat bench.txt
+	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench.txt
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
