@@ -446,10 +446,24 @@ func TestAdmin(t *testing.T) {
 	p.subscribe(t, "actions/anon.m")
 	p.publish(t, "events/anon.m", []byte("x"))
 	p.next(t)
-	metrics := get(t, base+"/metrics")
-	for _, want := range []string{`chatd_connections{transport="tcp"} 1`, `chatd_connections{transport="tls"} 0`,
+	// The reply can reach the client before the broker's packet-sent hook
+	// has counted it, so read the metrics until they settle (bounded).
+	wants := []string{`chatd_connections{transport="tcp"} 1`, `chatd_connections{transport="tls"} 0`,
 		"chatd_messages_received_total 1", "chatd_messages_sent_total 1", "chatd_bytes_received_total",
-		"chatd_pebble_wal_fsync_seconds_count", "chatd_store_write_seconds_count", "go_goroutines"} {
+		"chatd_pebble_wal_fsync_seconds_count", "chatd_store_write_seconds_count", "go_goroutines"}
+	var metrics string
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		metrics = get(t, base+"/metrics")
+		missing := false
+		for _, want := range wants {
+			missing = missing || !strings.Contains(metrics, want)
+		}
+		if !missing || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, want := range wants {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q:\n%s", want, grepChatd(metrics))
 		}
