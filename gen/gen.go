@@ -81,11 +81,6 @@ func Generate(modules []*asn1.Module, opts Options) (map[string][]byte, error) {
 			return nil, fmt.Errorf("gen: module %s: random: %w", mod.Name, err)
 		}
 		out[pkg+"/"+m.pkg+"rand/"+m.pkg+"rand.go"] = src
-		helpers, err := m.randHelpersFile()
-		if err != nil {
-			return nil, fmt.Errorf("gen: module %s: random helpers: %w", mod.Name, err)
-		}
-		out[pkg+"/"+m.pkg+"rand/helpers.go"] = helpers
 	}
 	return out, nil
 }

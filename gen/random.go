@@ -2,14 +2,15 @@ package gen
 
 import (
 	"fmt"
-	"go/format"
-	"strings"
 
 	"github.com/chatim/chat/asn1"
 	"github.com/dave/jennifer/jen"
 )
 
-const randPkg = "math/rand/v2"
+const (
+	randPkg    = "math/rand/v2"
+	randvalPkg = "github.com/chatim/chat/codecs/randval"
+)
 
 // genRandom emits the random-value package: New and one generator per
 // type, biased to the edge cases of the encodings.
@@ -21,7 +22,7 @@ func (m *module) genRandom(f *jen.File) error {
 	for _, n := range types {
 		var ret jen.Code
 		if n.isChoice {
-			ret = jen.Op("&").Qual(m.importPath, n.boxName).Values(jen.Id("Value").Op(":").Id("gen"+n.goName).Call(jen.Id("r"), jen.Id("Budget")))
+			ret = jen.Op("&").Qual(m.importPath, n.boxName).Values(jen.Id("Value").Op(":").Id("gen"+n.goName).Call(jen.Id("r"), jen.Qual(randvalPkg, "Budget")))
 		} else {
 			ret = jen.Id(n.goName).Call(jen.Id("r"))
 		}
@@ -36,10 +37,10 @@ func (m *module) genRandom(f *jen.File) error {
 		f.Comment(docf("%s returns a random %s.", n.goName, n.asn1Name))
 		if n.isChoice {
 			f.Func().Id(n.goName).Params(jen.Id("r").Op("*").Qual(randPkg, "Rand")).Qual(m.importPath, n.goName).Block(
-				jen.Return(jen.Id("gen"+n.goName).Call(jen.Id("r"), jen.Id("Budget"))))
+				jen.Return(jen.Id("gen"+n.goName).Call(jen.Id("r"), jen.Qual(randvalPkg, "Budget"))))
 		} else {
 			f.Func().Id(n.goName).Params(jen.Id("r").Op("*").Qual(randPkg, "Rand")).Op("*").Qual(m.importPath, n.goName).Block(
-				jen.Id("v").Op(":=").Id("gen"+n.goName).Call(jen.Id("r"), jen.Id("Budget")),
+				jen.Id("v").Op(":=").Id("gen"+n.goName).Call(jen.Id("r"), jen.Qual(randvalPkg, "Budget")),
 				jen.Return(jen.Op("&").Id("v")))
 		}
 		f.Line()
@@ -52,11 +53,6 @@ func (m *module) genRandom(f *jen.File) error {
 
 // randHelpersFile returns the module-independent helpers of the random
 // package, with the header.
-func (m *module) randHelpersFile() ([]byte, error) {
-	src := "// " + m.header + "\n\n" + strings.Replace(randHelpers, "package PKG", "package "+m.pkg+"rand", 1)
-	return format.Source([]byte(src))
-}
-
 func (m *module) genRandType(f *jen.File, n *named) {
 	typ := m.typeName(n.goName, true)
 	r := jen.Id("r").Op("*").Qual(randPkg, "Rand")
@@ -150,44 +146,44 @@ func (m *module) randFunc(t *asn1.Type) jen.Code {
 		return jen.Func().Params(jen.Id("r").Op("*").Qual(randPkg, "Rand"), jen.Id("depth").Int()).Add(m.goType(t, true)).Block(
 			jen.Return(m.randBuiltin(t, jen.Id("depth"))))
 	}
-	return jen.Id(randFuncName(t.Kind))
+	return jen.Qual(randvalPkg, randFuncName(t.Kind))
 }
 
 func (m *module) randBuiltin(t *asn1.Type, depth jen.Code) jen.Code {
 	if t.Kind == asn1.SequenceOf || t.Kind == asn1.SetOf {
-		return jen.Id("randList").Call(jen.Id("r"), depth, m.randFunc(t.Elem))
+		return jen.Qual(randvalPkg, "List").Call(jen.Id("r"), depth, m.randFunc(t.Elem))
 	}
-	return jen.Id(randFuncName(t.Kind)).Call(jen.Id("r"), depth)
+	return jen.Qual(randvalPkg, randFuncName(t.Kind)).Call(jen.Id("r"), depth)
 }
 
 func randFuncName(k asn1.Kind) string {
 	switch k {
 	case asn1.Boolean:
-		return "randBool"
+		return "Bool"
 	case asn1.Integer, asn1.Enumerated:
-		return "randInt"
+		return "Int"
 	case asn1.Null:
-		return "randNull"
+		return "Null"
 	case asn1.OctetString:
-		return "randOctets"
+		return "Octets"
 	case asn1.Any:
-		return "randAny"
+		return "Any"
 	case asn1.BitString:
-		return "randBitString"
+		return "BitString"
 	case asn1.ObjectIdentifier:
-		return "randOID"
+		return "OID"
 	case asn1.UTF8String, asn1.UniversalString:
-		return "randText"
+		return "Text"
 	case asn1.IA5String:
-		return "randIA5"
+		return "IA5"
 	case asn1.PrintableString:
-		return "randPrintable"
+		return "Printable"
 	case asn1.NumericString:
-		return "randNumeric"
+		return "Numeric"
 	case asn1.UTCTime:
-		return "randUTCTime"
+		return "UTCTime"
 	case asn1.GeneralizedTime:
-		return "randGeneralizedTime"
+		return "GeneralizedTime"
 	}
-	return "randVisible"
+	return "Visible"
 }

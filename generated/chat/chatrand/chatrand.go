@@ -5,6 +5,7 @@
 package chatrand
 
 import (
+	randval "github.com/chatim/chat/codecs/randval"
 	"github.com/chatim/chat/generated/chat"
 	"math/rand/v2"
 )
@@ -22,7 +23,7 @@ func New(name string, r *rand.Rand) chat.Value {
 	case "CHATMessage":
 		return CHATMessage(r)
 	case "CHATProtocol":
-		return &chat.CHATProtocolValue{Value: genCHATProtocol(r, Budget)}
+		return &chat.CHATProtocolValue{Value: genCHATProtocol(r, randval.Budget)}
 	case "CHATString":
 		return CHATString(r)
 	case "Contact":
@@ -56,7 +57,7 @@ func New(name string, r *rand.Rand) chat.Value {
 	case "Message":
 		return Message(r)
 	case "MessageFeed":
-		return &chat.MessageFeedValue{Value: genMessageFeed(r, Budget)}
+		return &chat.MessageFeedValue{Value: genMessageFeed(r, randval.Budget)}
 	case "MessageStatus":
 		return MessageStatus(r)
 	case "MessageType":
@@ -108,304 +109,304 @@ func New(name string, r *rand.Rand) chat.Value {
 
 // Ack returns a random Ack.
 func Ack(r *rand.Rand) *chat.Ack {
-	v := genAck(r, Budget)
+	v := genAck(r, randval.Budget)
 	return &v
 }
 
 // Auth returns a random Auth.
 func Auth(r *rand.Rand) *chat.Auth {
-	v := genAuth(r, Budget)
+	v := genAuth(r, randval.Budget)
 	return &v
 }
 
 // AuthType returns a random AuthType.
 func AuthType(r *rand.Rand) *chat.AuthType {
-	v := genAuthType(r, Budget)
+	v := genAuthType(r, randval.Budget)
 	return &v
 }
 
 // CHATMessage returns a random CHATMessage.
 func CHATMessage(r *rand.Rand) *chat.CHATMessage {
-	v := genCHATMessage(r, Budget)
+	v := genCHATMessage(r, randval.Budget)
 	return &v
 }
 
 // CHATProtocol returns a random CHATProtocol.
 func CHATProtocol(r *rand.Rand) chat.CHATProtocol {
-	return genCHATProtocol(r, Budget)
+	return genCHATProtocol(r, randval.Budget)
 }
 
 // CHATString returns a random CHATString.
 func CHATString(r *rand.Rand) *chat.CHATString {
-	v := genCHATString(r, Budget)
+	v := genCHATString(r, randval.Budget)
 	return &v
 }
 
 // Contact returns a random Contact.
 func Contact(r *rand.Rand) *chat.Contact {
-	v := genContact(r, Budget)
+	v := genContact(r, randval.Budget)
 	return &v
 }
 
 // ContactStatus returns a random ContactStatus.
 func ContactStatus(r *rand.Rand) *chat.ContactStatus {
-	v := genContactStatus(r, Budget)
+	v := genContactStatus(r, randval.Budget)
 	return &v
 }
 
 // Criteria returns a random Criteria.
 func Criteria(r *rand.Rand) *chat.Criteria {
-	v := genCriteria(r, Budget)
+	v := genCriteria(r, randval.Budget)
 	return &v
 }
 
 // ERROR returns a random ERROR.
 func ERROR(r *rand.Rand) *chat.ERROR {
-	v := genERROR(r, Budget)
+	v := genERROR(r, randval.Budget)
 	return &v
 }
 
 // Feature returns a random Feature.
 func Feature(r *rand.Rand) *chat.Feature {
-	v := genFeature(r, Budget)
+	v := genFeature(r, randval.Budget)
 	return &v
 }
 
 // FileDesc returns a random FileDesc.
 func FileDesc(r *rand.Rand) *chat.FileDesc {
-	v := genFileDesc(r, Budget)
+	v := genFileDesc(r, randval.Budget)
 	return &v
 }
 
 // Friend returns a random Friend.
 func Friend(r *rand.Rand) *chat.Friend {
-	v := genFriend(r, Budget)
+	v := genFriend(r, randval.Budget)
 	return &v
 }
 
 // Friendship returns a random Friendship.
 func Friendship(r *rand.Rand) *chat.Friendship {
-	v := genFriendship(r, Budget)
+	v := genFriendship(r, randval.Budget)
 	return &v
 }
 
 // History returns a random History.
 func History(r *rand.Rand) *chat.History {
-	v := genHistory(r, Budget)
+	v := genHistory(r, randval.Budget)
 	return &v
 }
 
 // HistoryStatus returns a random HistoryStatus.
 func HistoryStatus(r *rand.Rand) *chat.HistoryStatus {
-	v := genHistoryStatus(r, Budget)
+	v := genHistoryStatus(r, randval.Budget)
 	return &v
 }
 
 // IO returns a random IO.
 func IO(r *rand.Rand) *chat.IO {
-	v := genIO(r, Budget)
+	v := genIO(r, randval.Budget)
 	return &v
 }
 
 // MUC returns a random MUC.
 func MUC(r *rand.Rand) *chat.MUC {
-	v := genMUC(r, Budget)
+	v := genMUC(r, randval.Budget)
 	return &v
 }
 
 // Member returns a random Member.
 func Member(r *rand.Rand) *chat.Member {
-	v := genMember(r, Budget)
+	v := genMember(r, randval.Budget)
 	return &v
 }
 
 // MemberStatus returns a random MemberStatus.
 func MemberStatus(r *rand.Rand) *chat.MemberStatus {
-	v := genMemberStatus(r, Budget)
+	v := genMemberStatus(r, randval.Budget)
 	return &v
 }
 
 // Message returns a random Message.
 func Message(r *rand.Rand) *chat.Message {
-	v := genMessage(r, Budget)
+	v := genMessage(r, randval.Budget)
 	return &v
 }
 
 // MessageFeed returns a random MessageFeed.
 func MessageFeed(r *rand.Rand) chat.MessageFeed {
-	return genMessageFeed(r, Budget)
+	return genMessageFeed(r, randval.Budget)
 }
 
 // MessageStatus returns a random MessageStatus.
 func MessageStatus(r *rand.Rand) *chat.MessageStatus {
-	v := genMessageStatus(r, Budget)
+	v := genMessageStatus(r, randval.Budget)
 	return &v
 }
 
 // MessageType returns a random MessageType.
 func MessageType(r *rand.Rand) *chat.MessageType {
-	v := genMessageType(r, Budget)
+	v := genMessageType(r, randval.Budget)
 	return &v
 }
 
 // OK returns a random OK.
 func OK(r *rand.Rand) *chat.OK {
-	v := genOK(r, Budget)
+	v := genOK(r, randval.Budget)
 	return &v
 }
 
 // OS returns a random OS.
 func OS(r *rand.Rand) *chat.OS {
-	v := genOS(r, Budget)
+	v := genOS(r, randval.Budget)
 	return &v
 }
 
 // P2P returns a random P2P.
 func P2P(r *rand.Rand) *chat.P2P {
-	v := genP2P(r, Budget)
+	v := genP2P(r, randval.Budget)
 	return &v
 }
 
 // Presence returns a random Presence.
 func Presence(r *rand.Rand) *chat.Presence {
-	v := genPresence(r, Budget)
+	v := genPresence(r, randval.Budget)
 	return &v
 }
 
 // PresenceType returns a random PresenceType.
 func PresenceType(r *rand.Rand) *chat.PresenceType {
-	v := genPresenceType(r, Budget)
+	v := genPresenceType(r, randval.Budget)
 	return &v
 }
 
 // Profile returns a random Profile.
 func Profile(r *rand.Rand) *chat.Profile {
-	v := genProfile(r, Budget)
+	v := genProfile(r, randval.Budget)
 	return &v
 }
 
 // Register returns a random Register.
 func Register(r *rand.Rand) *chat.Register {
-	v := genRegister(r, Budget)
+	v := genRegister(r, randval.Budget)
 	return &v
 }
 
 // Room returns a random Room.
 func Room(r *rand.Rand) *chat.Room {
-	v := genRoom(r, Budget)
+	v := genRoom(r, randval.Budget)
 	return &v
 }
 
 // RoomStatus returns a random RoomStatus.
 func RoomStatus(r *rand.Rand) *chat.RoomStatus {
-	v := genRoomStatus(r, Budget)
+	v := genRoomStatus(r, randval.Budget)
 	return &v
 }
 
 // RoomType returns a random RoomType.
 func RoomType(r *rand.Rand) *chat.RoomType {
-	v := genRoomType(r, Budget)
+	v := genRoomType(r, randval.Budget)
 	return &v
 }
 
 // Roster returns a random Roster.
 func Roster(r *rand.Rand) *chat.Roster {
-	v := genRoster(r, Budget)
+	v := genRoster(r, randval.Budget)
 	return &v
 }
 
 // RosterStatus returns a random RosterStatus.
 func RosterStatus(r *rand.Rand) *chat.RosterStatus {
-	v := genRosterStatus(r, Budget)
+	v := genRosterStatus(r, randval.Budget)
 	return &v
 }
 
 // Scope returns a random Scope.
 func Scope(r *rand.Rand) *chat.Scope {
-	v := genScope(r, Budget)
+	v := genScope(r, randval.Budget)
 	return &v
 }
 
 // Search returns a random Search.
 func Search(r *rand.Rand) *chat.Search {
-	v := genSearch(r, Budget)
+	v := genSearch(r, randval.Budget)
 	return &v
 }
 
 // SearchStatus returns a random SearchStatus.
 func SearchStatus(r *rand.Rand) *chat.SearchStatus {
-	v := genSearchStatus(r, Budget)
+	v := genSearchStatus(r, randval.Budget)
 	return &v
 }
 
 // Server returns a random Server.
 func Server(r *rand.Rand) *chat.Server {
-	v := genServer(r, Budget)
+	v := genServer(r, randval.Budget)
 	return &v
 }
 
 // Service returns a random Service.
 func Service(r *rand.Rand) *chat.Service {
-	v := genService(r, Budget)
+	v := genService(r, randval.Budget)
 	return &v
 }
 
 // ServiceStatus returns a random ServiceStatus.
 func ServiceStatus(r *rand.Rand) *chat.ServiceStatus {
-	v := genServiceStatus(r, Budget)
+	v := genServiceStatus(r, randval.Budget)
 	return &v
 }
 
 // ServiceType returns a random ServiceType.
 func ServiceType(r *rand.Rand) *chat.ServiceType {
-	v := genServiceType(r, Budget)
+	v := genServiceType(r, randval.Budget)
 	return &v
 }
 
 // Typing returns a random Typing.
 func Typing(r *rand.Rand) *chat.Typing {
-	v := genTyping(r, Budget)
+	v := genTyping(r, randval.Budget)
 	return &v
 }
 
 func genIO(r *rand.Rand, depth int) chat.IO {
 	var v chat.IO
-	v.Data = randText(r, depth-1)
-	v.Code = randText(r, depth-1)
+	v.Data = randval.Text(r, depth-1)
+	v.Code = randval.Text(r, depth-1)
 	return v
 }
 
 func genOK(r *rand.Rand, depth int) chat.OK {
 	var v chat.OK
-	v.Data = randText(r, depth-1)
+	v.Data = randval.Text(r, depth-1)
 	return v
 }
 
 func genERROR(r *rand.Rand, depth int) chat.ERROR {
 	var v chat.ERROR
-	v.Code = randText(r, depth-1)
+	v.Code = randval.Text(r, depth-1)
 	return v
 }
 
 func genP2P(r *rand.Rand, depth int) chat.P2P {
 	var v chat.P2P
-	v.From = randOctets(r, depth-1)
-	v.To = randOctets(r, depth-1)
+	v.From = randval.Octets(r, depth-1)
+	v.To = randval.Octets(r, depth-1)
 	return v
 }
 
 func genMUC(r *rand.Rand, depth int) chat.MUC {
 	var v chat.MUC
-	v.Room = randOctets(r, depth-1)
+	v.Room = randval.Octets(r, depth-1)
 	return v
 }
 
 func genFeature(r *rand.Rand, depth int) chat.Feature {
 	var v chat.Feature
-	v.Id = randOctets(r, depth-1)
-	v.Key = randOctets(r, depth-1)
-	v.Value = randOctets(r, depth-1)
-	v.Group = randOctets(r, depth-1)
+	v.Id = randval.Octets(r, depth-1)
+	v.Key = randval.Octets(r, depth-1)
+	v.Value = randval.Octets(r, depth-1)
+	v.Group = randval.Octets(r, depth-1)
 	return v
 }
 
@@ -421,21 +422,21 @@ func genServiceStatus(r *rand.Rand, depth int) chat.ServiceStatus {
 
 func genService(r *rand.Rand, depth int) chat.Service {
 	var v chat.Service
-	v.Id = randOctets(r, depth-1)
+	v.Id = randval.Octets(r, depth-1)
 	v.Type = genServiceType(r, depth-1)
-	v.Data = randOctets(r, depth-1)
-	v.Login = randOctets(r, depth-1)
-	v.Password = randOctets(r, depth-1)
-	v.Expiration = randInt(r, depth-1)
+	v.Data = randval.Octets(r, depth-1)
+	v.Login = randval.Octets(r, depth-1)
+	v.Password = randval.Octets(r, depth-1)
+	v.Expiration = randval.Int(r, depth-1)
 	v.Status = genServiceStatus(r, depth-1)
 	return v
 }
 
 func genRegister(r *rand.Rand, depth int) chat.Register {
 	var v chat.Register
-	v.Nickname = randOctets(r, depth-1)
-	v.Csr = randOctets(r, depth-1)
-	v.Password = randOctets(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
+	v.Csr = randval.Octets(r, depth-1)
+	v.Password = randval.Octets(r, depth-1)
 	return v
 }
 
@@ -446,7 +447,7 @@ func genPresenceType(r *rand.Rand, depth int) chat.PresenceType {
 
 func genPresence(r *rand.Rand, depth int) chat.Presence {
 	var v chat.Presence
-	v.Nickname = randOctets(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
 	v.Status = genPresenceType(r, depth-1)
 	return v
 }
@@ -458,17 +459,17 @@ func genContactStatus(r *rand.Rand, depth int) chat.ContactStatus {
 
 func genContact(r *rand.Rand, depth int) chat.Contact {
 	var v chat.Contact
-	v.Nickname = randOctets(r, depth-1)
-	v.Avatar = randOctets(r, depth-1)
-	v.Names = randList(r, depth-1, randOctets)
-	v.Phone = randOctets(r, depth-1)
-	v.Surnames = randList(r, depth-1, randOctets)
+	v.Nickname = randval.Octets(r, depth-1)
+	v.Avatar = randval.Octets(r, depth-1)
+	v.Names = randval.List(r, depth-1, randval.Octets)
+	v.Phone = randval.Octets(r, depth-1)
+	v.Surnames = randval.List(r, depth-1, randval.Octets)
 	v.Lastmsg = genMessage(r, depth-1)
 	v.Presence = genPresenceType(r, depth-1)
-	v.Update = randInt(r, depth-1)
-	v.Created = randInt(r, depth-1)
-	v.Settings = randList(r, depth-1, genFeature)
-	v.Services = randList(r, depth-1, genService)
+	v.Update = randval.Int(r, depth-1)
+	v.Created = randval.Int(r, depth-1)
+	v.Settings = randval.List(r, depth-1, genFeature)
+	v.Services = randval.List(r, depth-1, genService)
 	v.Status = genContactStatus(r, depth-1)
 	return v
 }
@@ -480,11 +481,11 @@ func genRosterStatus(r *rand.Rand, depth int) chat.RosterStatus {
 
 func genRoster(r *rand.Rand, depth int) chat.Roster {
 	var v chat.Roster
-	v.Id = randOctets(r, depth-1)
-	v.Nickname = randOctets(r, depth-1)
-	v.Update = randInt(r, depth-1)
-	v.Contacts = randList(r, depth-1, genContact)
-	v.Topics = randList(r, depth-1, genRoom)
+	v.Id = randval.Octets(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
+	v.Update = randval.Int(r, depth-1)
+	v.Contacts = randval.List(r, depth-1, genContact)
+	v.Topics = randval.List(r, depth-1, genRoom)
 	v.Status = genRosterStatus(r, depth-1)
 	return v
 }
@@ -510,7 +511,7 @@ func genMessageFeed(r *rand.Rand, depth int) chat.MessageFeed {
 }
 
 func genCHATString(r *rand.Rand, depth int) chat.CHATString {
-	return chat.CHATString(randOctets(r, depth))
+	return chat.CHATString(randval.Octets(r, depth))
 }
 
 func genMessage(r *rand.Rand, depth int) chat.Message {
@@ -520,13 +521,13 @@ func genMessage(r *rand.Rand, depth int) chat.Message {
 	v.Signature = genCHATString(r, depth-1)
 	v.From = genCHATString(r, depth-1)
 	v.To = genCHATString(r, depth-1)
-	v.Created = randInt(r, depth-1)
-	v.Files = randList(r, depth-1, genFileDesc)
+	v.Created = randval.Int(r, depth-1)
+	v.Files = randval.List(r, depth-1, genFileDesc)
 	v.Type = genMessageType(r, depth-1)
 	v.Link = genMessageLink(r, depth-1)
 	v.Seenby = genCHATString(r, depth-1)
 	v.Repliedby = genCHATString(r, depth-1)
-	v.Mentioned = randList(r, depth-1, genCHATString)
+	v.Mentioned = randval.List(r, depth-1, genCHATString)
 	if r.IntN(2) == 0 {
 		v.Status = chat.MessageStatusClear
 	} else {
@@ -542,17 +543,17 @@ func genMemberStatus(r *rand.Rand, depth int) chat.MemberStatus {
 
 func genMember(r *rand.Rand, depth int) chat.Member {
 	var v chat.Member
-	v.Id = randInt(r, depth-1)
+	v.Id = randval.Int(r, depth-1)
 	v.Feed = genMemberFeed(r, depth-1)
-	v.Feeds = randList(r, depth-1, randOctets)
-	v.Phone = randOctets(r, depth-1)
-	v.Avatar = randOctets(r, depth-1)
-	v.Names = randList(r, depth-1, randOctets)
-	v.Surnames = randList(r, depth-1, randOctets)
-	v.Alias = randOctets(r, depth-1)
-	v.Update = randInt(r, depth-1)
-	v.Settings = randList(r, depth-1, genFeature)
-	v.Services = randList(r, depth-1, genService)
+	v.Feeds = randval.List(r, depth-1, randval.Octets)
+	v.Phone = randval.Octets(r, depth-1)
+	v.Avatar = randval.Octets(r, depth-1)
+	v.Names = randval.List(r, depth-1, randval.Octets)
+	v.Surnames = randval.List(r, depth-1, randval.Octets)
+	v.Alias = randval.Octets(r, depth-1)
+	v.Update = randval.Int(r, depth-1)
+	v.Settings = randval.List(r, depth-1, genFeature)
+	v.Services = randval.List(r, depth-1, genService)
 	v.Presence = genPresenceType(r, depth-1)
 	v.Status = genMemberStatus(r, depth-1)
 	return v
@@ -570,46 +571,46 @@ func genRoomStatus(r *rand.Rand, depth int) chat.RoomStatus {
 
 func genRoom(r *rand.Rand, depth int) chat.Room {
 	var v chat.Room
-	v.Id = randOctets(r, depth-1)
-	v.Name = randOctets(r, depth-1)
-	v.Links = randList(r, depth-1, randOctets)
-	v.Description = randOctets(r, depth-1)
-	v.Settings = randList(r, depth-1, genFeature)
-	v.Members = randList(r, depth-1, genMember)
-	v.Admins = randList(r, depth-1, genMember)
-	v.Data = randList(r, depth-1, genFileDesc)
+	v.Id = randval.Octets(r, depth-1)
+	v.Name = randval.Octets(r, depth-1)
+	v.Links = randval.List(r, depth-1, randval.Octets)
+	v.Description = randval.Octets(r, depth-1)
+	v.Settings = randval.List(r, depth-1, genFeature)
+	v.Members = randval.List(r, depth-1, genMember)
+	v.Admins = randval.List(r, depth-1, genMember)
+	v.Data = randval.List(r, depth-1, genFileDesc)
 	v.Type = genRoomType(r, depth-1)
-	v.Tos = randOctets(r, depth-1)
-	v.Tosupdate = randInt(r, depth-1)
-	v.Unread = randInt(r, depth-1)
-	v.Mentions = randList(r, depth-1, randInt)
+	v.Tos = randval.Octets(r, depth-1)
+	v.Tosupdate = randval.Int(r, depth-1)
+	v.Unread = randval.Int(r, depth-1)
+	v.Mentions = randval.List(r, depth-1, randval.Int)
 	v.Lastmsg = genMessage(r, depth-1)
-	v.Update = randInt(r, depth-1)
-	v.Created = randInt(r, depth-1)
+	v.Update = randval.Int(r, depth-1)
+	v.Created = randval.Int(r, depth-1)
 	v.Status = genRoomStatus(r, depth-1)
 	return v
 }
 
 func genServer(r *rand.Rand, depth int) chat.Server {
 	var v chat.Server
-	v.Service = randOctets(r, depth-1)
-	v.Port = randInt(r, depth-1)
-	v.Host = randOctets(r, depth-1)
+	v.Service = randval.Octets(r, depth-1)
+	v.Port = randval.Int(r, depth-1)
+	v.Host = randval.Octets(r, depth-1)
 	return v
 }
 
 func genProfile(r *rand.Rand, depth int) chat.Profile {
 	var v chat.Profile
-	v.Nickname = randOctets(r, depth-1)
-	v.Phone = randOctets(r, depth-1)
-	v.Session = randOctets(r, depth-1)
-	v.Chats = randList(r, depth-1, genContact)
-	v.Contacts = randList(r, depth-1, genContact)
-	v.Keys = randList(r, depth-1, randOctets)
-	v.Servers = randList(r, depth-1, genServer)
-	v.Settings = randList(r, depth-1, genFeature)
-	v.Update = randInt(r, depth-1)
-	v.Status = randInt(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
+	v.Phone = randval.Octets(r, depth-1)
+	v.Session = randval.Octets(r, depth-1)
+	v.Chats = randval.List(r, depth-1, genContact)
+	v.Contacts = randval.List(r, depth-1, genContact)
+	v.Keys = randval.List(r, depth-1, randval.Octets)
+	v.Servers = randval.List(r, depth-1, genServer)
+	v.Settings = randval.List(r, depth-1, genFeature)
+	v.Update = randval.Int(r, depth-1)
+	v.Status = randval.Int(r, depth-1)
 	v.Roster = genRoster(r, depth-1)
 	return v
 }
@@ -626,34 +627,34 @@ func genAuthType(r *rand.Rand, depth int) chat.AuthType {
 
 func genAck(r *rand.Rand, depth int) chat.Ack {
 	var v chat.Ack
-	v.Table = randOctets(r, depth-1)
-	v.Id = randOctets(r, depth-1)
+	v.Table = randval.Octets(r, depth-1)
+	v.Id = randval.Octets(r, depth-1)
 	return v
 }
 
 func genFileDesc(r *rand.Rand, depth int) chat.FileDesc {
 	var v chat.FileDesc
-	v.Id = randOctets(r, depth-1)
-	v.Mime = randOctets(r, depth-1)
-	v.Payload = randAny(r, depth-1)
-	v.Parentid = randOctets(r, depth-1)
-	v.Data = randList(r, depth-1, genFeature)
+	v.Id = randval.Octets(r, depth-1)
+	v.Mime = randval.Octets(r, depth-1)
+	v.Payload = randval.Any(r, depth-1)
+	v.Parentid = randval.Octets(r, depth-1)
+	v.Data = randval.List(r, depth-1, genFeature)
 	return v
 }
 
 func genAuth(r *rand.Rand, depth int) chat.Auth {
 	var v chat.Auth
-	v.Session = randOctets(r, depth-1)
+	v.Session = randval.Octets(r, depth-1)
 	v.Type = genAuthType(r, depth-1)
-	v.Cert = randOctets(r, depth-1)
-	v.Challange = randOctets(r, depth-1)
-	v.Push = randOctets(r, depth-1)
+	v.Cert = randval.Octets(r, depth-1)
+	v.Challange = randval.Octets(r, depth-1)
+	v.Push = randval.Octets(r, depth-1)
 	v.Os = genOS(r, depth-1)
-	v.Nickname = randOctets(r, depth-1)
-	v.Settings = randList(r, depth-1, genFeature)
-	v.Token = randOctets(r, depth-1)
-	v.Devkey = randOctets(r, depth-1)
-	v.Phone = randOctets(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
+	v.Settings = randval.List(r, depth-1, genFeature)
+	v.Token = randval.Octets(r, depth-1)
+	v.Devkey = randval.Octets(r, depth-1)
+	v.Phone = randval.Octets(r, depth-1)
 	return v
 }
 
@@ -674,10 +675,10 @@ func genScope(r *rand.Rand, depth int) chat.Scope {
 
 func genSearch(r *rand.Rand, depth int) chat.Search {
 	var v chat.Search
-	v.Dn = randOctets(r, depth-1)
-	v.Id = randOctets(r, depth-1)
-	v.Field = randOctets(r, depth-1)
-	v.Value = randOctets(r, depth-1)
+	v.Dn = randval.Octets(r, depth-1)
+	v.Id = randval.Octets(r, depth-1)
+	v.Field = randval.Octets(r, depth-1)
+	v.Value = randval.Octets(r, depth-1)
 	v.Criteria = genCriteria(r, depth-1)
 	v.Type = genScope(r, depth-1)
 	v.Status = genSearchStatus(r, depth-1)
@@ -686,9 +687,9 @@ func genSearch(r *rand.Rand, depth int) chat.Search {
 
 func genTyping(r *rand.Rand, depth int) chat.Typing {
 	var v chat.Typing
-	v.Session = randOctets(r, depth-1)
-	v.Nickname = randOctets(r, depth-1)
-	v.Comments = randList(r, depth-1, randOctets)
+	v.Session = randval.Octets(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
+	v.Comments = randval.List(r, depth-1, randval.Octets)
 	return v
 }
 
@@ -699,8 +700,8 @@ func genFriendship(r *rand.Rand, depth int) chat.Friendship {
 
 func genFriend(r *rand.Rand, depth int) chat.Friend {
 	var v chat.Friend
-	v.Nickname = randOctets(r, depth-1)
-	v.Friend = randOctets(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
+	v.Friend = randval.Octets(r, depth-1)
 	v.Type = genFriendship(r, depth-1)
 	return v
 }
@@ -712,12 +713,12 @@ func genHistoryStatus(r *rand.Rand, depth int) chat.HistoryStatus {
 
 func genHistory(r *rand.Rand, depth int) chat.History {
 	var v chat.History
-	v.Nickname = randOctets(r, depth-1)
+	v.Nickname = randval.Octets(r, depth-1)
 	v.Feed = genHistoryFeed(r, depth-1)
-	v.Size = randInt(r, depth-1)
-	v.Entity = randInt(r, depth-1)
-	v.Data = randList(r, depth-1, genMessage)
-	v.Roster = randText(r, depth-1)
+	v.Size = randval.Int(r, depth-1)
+	v.Entity = randval.Int(r, depth-1)
+	v.Data = randval.List(r, depth-1, genMessage)
+	v.Roster = randval.Text(r, depth-1)
 	v.Status = genHistoryStatus(r, depth-1)
 	return v
 }
@@ -768,8 +769,8 @@ func genCHATProtocol(r *rand.Rand, depth int) chat.CHATProtocol {
 
 func genCHATMessage(r *rand.Rand, depth int) chat.CHATMessage {
 	var v chat.CHATMessage
-	v.No = randInt(r, depth-1)
-	v.Headers = randList(r, depth-1, randOctets)
+	v.No = randval.Int(r, depth-1)
+	v.Headers = randval.List(r, depth-1, randval.Octets)
 	v.Body = genCHATProtocol(r, depth-1)
 	return v
 }
@@ -777,7 +778,7 @@ func genCHATMessage(r *rand.Rand, depth int) chat.CHATMessage {
 func genMessageLink(r *rand.Rand, depth int) chat.MessageLink {
 	switch r.IntN(2) {
 	case 0:
-		return &chat.MessageLink_Empty{Value: randNull(r, depth-1)}
+		return &chat.MessageLink_Empty{Value: randval.Null(r, depth-1)}
 	case 1:
 		return &chat.MessageLink_Message{Value: genMessage(r, depth-1)}
 	}
