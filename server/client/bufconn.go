@@ -73,3 +73,12 @@ func (c *bufConn) Unlock() {
 	c.wmu.Unlock()
 	c.lk.Unlock()
 }
+
+// Cause returns why the underlying connection was closed when it can tell
+// (a QUIC connection's close reason), or nil.
+func (c *bufConn) Cause() error {
+	if cc, ok := c.Conn.(interface{ Cause() error }); ok {
+		return cc.Cause()
+	}
+	return nil
+}

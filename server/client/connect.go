@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 
 	"github.com/eclipse/paho.golang/paho"
@@ -75,6 +76,12 @@ func Connect(ctx context.Context, rawURL string, o ConnectOptions) (*paho.Client
 	if err != nil {
 		if ack != nil {
 			return nil, fmt.Errorf("client: connect %s as %q: reason code %#x: %w", rawURL, o.ClientID, ack.ReasonCode, err)
+		}
+		if c, ok := conn.(interface{ Cause() error }); ok && c.Cause() != nil {
+			// Over QUIC a refused client certificate arrives as the
+			// connection's close reason, after the handshake has returned;
+			// paho then reports only the closed connection.
+			err = errors.Join(err, c.Cause())
 		}
 		return nil, fmt.Errorf("client: connect %s as %q: %w", rawURL, o.ClientID, err)
 	}

@@ -183,6 +183,16 @@ func dialQUICAddr(ctx context.Context, raddr *net.UDPAddr, tlsConf *tls.Config, 
 // it has gone instead of leaving it to the idle timeout.
 type syncCloseConn struct{ *listeners.StreamConn }
 
+// Cause returns why the QUIC connection was closed (a *quic.TransportError
+// when the server refused the handshake), or nil while it is open.
+func (c syncCloseConn) Cause() error {
+	ctx := c.Conn().Context()
+	if ctx.Err() == nil {
+		return nil
+	}
+	return context.Cause(ctx)
+}
+
 // Close closes the stream and waits for the connection to close.
 func (c syncCloseConn) Close() error {
 	err := c.StreamConn.Close()
