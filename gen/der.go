@@ -68,7 +68,7 @@ func (m *module) genDERPublic(f *jen.File, n *named, appendCall, decodeCall func
 		jen.Return(jen.Id("v").Dot("AppendDER").Call(jen.Nil()), jen.Nil()),
 	)
 	f.Line()
-	f.Comment(docf("UnmarshalDER decodes exactly one DER encoded %s from data into v.\n// It copies data once; byte slices in v alias that copy.", n.asn1Name))
+	f.Comment(docf("UnmarshalDER decodes exactly one DER encoded %s from data into v.\n// It copies data once; byte slices in v alias that copy. Like\n// encoding/json, it reuses the slices, pointers and CHOICE alternatives v\n// already holds, so decoding many inputs into one value allocates only\n// the copies; decode into a zero value to keep an earlier result.", n.asn1Name))
 	f.Func().Params(jen.Id("v").Op("*").Id(r)).Id("UnmarshalDER").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.Id("buf").Op(":=").Make(jen.Index().Byte(), jen.Len(jen.Id("data"))),
 		jen.Copy(jen.Id("buf"), jen.Id("data")),
@@ -439,7 +439,7 @@ func (m *module) derDecodeStruct(g *fn, self *named, dec dref, tag jen.Code, h o
 		var absent jen.Code
 		switch {
 		case fd.f.Optional && m.isPointer(fd.f) && m.target(ft) != nil:
-			dec = append([]jen.Code{jen.Add(fieldVal).Op("=").New(m.goType(ft, false))},
+			dec = append([]jen.Code{reusePtr(fieldVal, m.goType(ft, false))},
 				m.derDecode(g, nil, ft, ft.Tags, cd, fieldVal, nil, fh)...)
 			absent = jen.Add(fieldVal).Op("=").Nil()
 		case fd.f.Optional && m.isPointer(fd.f):
@@ -500,7 +500,7 @@ func (m *module) derDecodeChoiceBody(g *fn, self *named, dec dref, h onErr) []je
 			vals = append(vals, tagCode(w))
 		}
 		x := g.v("x")
-		body := []jen.Code{jen.Id(x).Op(":=").New(jen.Id(fd.wrapper))}
+		body := reuseAlt(x, fd.wrapper)
 		body = append(body, m.derDecode(g, nil, fd.f.Type, fd.f.Type.Tags, dec, jen.Id(x).Dot("Value"), nil, at(derPkg, h, fd.f.Name))...)
 		body = append(body, jen.Op("*").Id("v").Op("=").Id(x))
 		cases = append(cases, jen.Case(vals...).Block(body...))
@@ -516,17 +516,16 @@ func (m *module) derDecodeChoiceBody(g *fn, self *named, dec dref, h onErr) []je
 }
 
 // derDecodeList emits a SEQUENCE OF or SET OF: one pass counts the
-// elements, so the slice is allocated once with the right length.
+// elements, so the slice is allocated at most once, with the right length.
 func (m *module) derDecodeList(g *fn, t *asn1.Type, dec dref, target, tag jen.Code, h onErr, conv bool, self *named) []jen.Code {
 	l, n, c, s, i := g.v("l"), g.v("n"), g.v("c"), g.v("s"), g.v("i")
-	elemType := m.goType(t.Elem, false)
+	var sliceType jen.Code = jen.Index().Add(m.goType(t.Elem, false))
+	if conv {
+		sliceType = jen.Id(self.goName)
+	}
 	eh := atIndex(derPkg, h, i)
 	elem := m.derDecode(g, nil, t.Elem, t.Elem.Tags, dref(l), jen.Id(s).Index(jen.Id(i)), nil, eh)
-	var assign jen.Code = jen.Add(target).Op("=").Id(s)
 	var zero jen.Code = jen.Add(target).Op("=").Nil()
-	if conv {
-		assign = jen.Add(target).Op("=").Id(self.goName).Parens(jen.Id(s))
-	}
 	out := []jen.Code{
 		jen.List(jen.Id(l), jen.Err()).Op(":=").Add(dec.call()).Dot("Enter").Call(tag),
 		jen.If(jen.Err().Op("!=").Nil()).Block(h(jen.Err())),
@@ -534,10 +533,9 @@ func (m *module) derDecodeList(g *fn, t *asn1.Type, dec dref, target, tag jen.Co
 		jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
 			jen.If(jen.Err().Op(":=").Id(c).Dot("Skip").Call(), jen.Err().Op("!=").Nil()).Block(
 				h(jen.Qual(derPkg, "AtIndex").Call(jen.Err(), jen.Id(n))))),
-		jen.If(jen.Id(n).Op("==").Lit(0)).Block(zero).Else().Block(
-			jen.Id(s).Op(":=").Make(jen.Index().Add(elemType), jen.Id(n)),
+		jen.If(jen.Id(n).Op("==").Lit(0)).Block(zero).Else().Block(append(reuseSlice(s, n, target, sliceType),
 			jen.For(jen.Id(i).Op(":=").Range().Id(s)).Block(elem...),
-			assign),
+			jen.Add(target).Op("=").Id(s))...),
 		check(jen.Id(l).Dot("Finish").Call(), h),
 	}
 	return append(out, m.checkSize(t, target, dec.call().Dot("Offset").Call(), derPkg, h)...)

@@ -57,7 +57,7 @@ func (m *module) genETFPublic(f *jen.File, n *named) {
 	f.Func().Params(jen.Id("v").Op("*").Id(r)).Id("MarshalETF").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Return(jen.Id("v").Dot("AppendETF").Call(jen.Nil()), jen.Nil()))
 	f.Line()
-	f.Comment(docf("UnmarshalETF decodes exactly one external term holding a %s from data\n// into v. It copies data once; byte slices in v alias that copy.", n.asn1Name))
+	f.Comment(docf("UnmarshalETF decodes exactly one external term holding a %s from data\n// into v. It copies data once; byte slices in v alias that copy. Like\n// encoding/json, it reuses the slices, pointers and CHOICE alternatives v\n// already holds, so decoding many inputs into one value allocates only\n// the copies; decode into a zero value to keep an earlier result.", n.asn1Name))
 	name := jen.Lit(n.asn1Name)
 	f.Func().Params(jen.Id("v").Op("*").Id(r)).Id("UnmarshalETF").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.Id("buf").Op(":=").Make(jen.Index().Byte(), jen.Len(jen.Id("data"))),
@@ -277,7 +277,7 @@ func (m *module) etfDecodeStruct(g *fn, self *named, h onErr) []jen.Code {
 		fieldVal := jen.Id("v").Dot(fd.goName)
 		switch {
 		case fd.f.Optional && m.isPointer(fd.f) && m.target(ft) != nil:
-			dec := append([]jen.Code{jen.Add(fieldVal).Op("=").New(m.goType(ft, false))}, m.etfDecode(g, nil, ft, fieldVal, fh)...)
+			dec := append([]jen.Code{reusePtr(fieldVal, m.goType(ft, false))}, m.etfDecode(g, nil, ft, fieldVal, fh)...)
 			out = append(out, jen.If(jen.Id("d").Dot("IsAtom").Call(jen.Lit("asn1_NOVALUE"))).Block(jen.Add(fieldVal).Op("=").Nil()).Else().Block(dec...))
 		case fd.f.Optional && m.isPointer(fd.f):
 			x := g.v("x")
@@ -301,7 +301,7 @@ func (m *module) etfDecodeChoice(g *fn, self *named, h onErr) []jen.Code {
 	var cases []jen.Code
 	for _, fd := range self.fields {
 		x := g.v("x")
-		body := []jen.Code{jen.Id(x).Op(":=").New(jen.Id(fd.wrapper))}
+		body := reuseAlt(x, fd.wrapper)
 		body = append(body, m.etfDecode(g, nil, fd.f.Type, jen.Id(x).Dot("Value"), at(etfPkg, h, fd.f.Name))...)
 		body = append(body, jen.Op("*").Id("v").Op("=").Id(x))
 		cases = append(cases, jen.Case(jen.Lit(fd.f.Name)).Block(body...))
@@ -341,18 +341,16 @@ func (m *module) etfDecodeEnum(g *fn, self *named, target jen.Code, h onErr) []j
 func (m *module) etfDecodeList(g *fn, self *named, t *asn1.Type, target jen.Code, conv bool, h onErr) []jen.Code {
 	n, s, i := g.v("n"), g.v("s"), g.v("i")
 	elem := m.etfDecode(g, nil, t.Elem, jen.Id(s).Index(jen.Id(i)), atIndex(etfPkg, h, i))
-	var assign jen.Code = jen.Add(target).Op("=").Id(s)
+	var sliceType jen.Code = jen.Index().Add(m.goType(t.Elem, false))
 	if conv {
-		assign = jen.Add(target).Op("=").Id(self.goName).Parens(jen.Id(s))
+		sliceType = jen.Id(self.goName)
 	}
 	out := []jen.Code{
 		jen.List(jen.Id(n), jen.Err()).Op(":=").Id("d").Dot("ListStart").Call(),
 		jen.If(jen.Err().Op("!=").Nil()).Block(h(jen.Err())),
-		jen.If(jen.Id(n).Op("==").Lit(0)).Block(jen.Add(target).Op("=").Nil()).Else().Block(
-			jen.Id(s).Op(":=").Make(jen.Index().Add(m.goType(t.Elem, false)), jen.Id(n)),
+		jen.If(jen.Id(n).Op("==").Lit(0)).Block(jen.Add(target).Op("=").Nil()).Else().Block(append(reuseSlice(s, n, target, sliceType),
 			jen.For(jen.Id(i).Op(":=").Range().Id(s)).Block(elem...),
-			assign,
-		),
+			jen.Add(target).Op("=").Id(s))...),
 		check(jen.Id("d").Dot("ListEnd").Call(), h),
 	}
 	return append(out, m.checkSize(t, target, jen.Id("d").Dot("Offset").Call(), etfPkg, h)...)

@@ -15,7 +15,10 @@ func (v *IO) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded IO from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *IO) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -67,7 +70,10 @@ func (v *OK) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded OK from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *OK) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -113,7 +119,10 @@ func (v *ERROR) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded ERROR from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ERROR) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -159,7 +168,10 @@ func (v *P2P) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded P2P from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *P2P) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -211,7 +223,10 @@ func (v *MUC) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded MUC from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MUC) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -257,7 +272,10 @@ func (v *Feature) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Feature from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Feature) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -321,7 +339,10 @@ func (v *ServiceType) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded ServiceType from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceType) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -363,7 +384,10 @@ func (v *ServiceStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded ServiceStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -405,7 +429,10 @@ func (v *Service) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Service from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Service) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -483,7 +510,10 @@ func (v *Register) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Register from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Register) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -541,7 +571,10 @@ func (v *PresenceType) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded PresenceType from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *PresenceType) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -583,7 +616,10 @@ func (v *Presence) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Presence from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Presence) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -633,7 +669,10 @@ func (v *ContactStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded ContactStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ContactStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -675,7 +714,10 @@ func (v *Contact) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Contact from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Contact) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -753,7 +795,12 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n5 == 0 {
 		v.Names = nil
 	} else {
-		s7 := make([][]byte, n5)
+		s7 := v.Names
+		if cap(s7) >= n5 {
+			s7 = s7[:n5]
+		} else {
+			s7 = make([][]byte, n5)
+		}
 		for i8 := range s7 {
 			x9, err := l4.OctetString(der.TagOctetString)
 			if err != nil {
@@ -784,7 +831,12 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n12 == 0 {
 		v.Surnames = nil
 	} else {
-		s14 := make([][]byte, n12)
+		s14 := v.Surnames
+		if cap(s14) >= n12 {
+			s14 = s14[:n12]
+		} else {
+			s14 = make([][]byte, n12)
+		}
 		for i15 := range s14 {
 			x16, err := l11.OctetString(der.TagOctetString)
 			if err != nil {
@@ -826,7 +878,12 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n20 == 0 {
 		v.Settings = nil
 	} else {
-		s22 := make([]Feature, n20)
+		s22 := v.Settings
+		if cap(s22) >= n20 {
+			s22 = s22[:n20]
+		} else {
+			s22 = make([]Feature, n20)
+		}
 		for i23 := range s22 {
 			if err := s22[i23].decodeDER(&l19, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i23), "settings")
@@ -850,7 +907,12 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n25 == 0 {
 		v.Services = nil
 	} else {
-		s27 := make([]Service, n25)
+		s27 := v.Services
+		if cap(s27) >= n25 {
+			s27 = s27[:n25]
+		} else {
+			s27 = make([]Service, n25)
+		}
 		for i28 := range s27 {
 			if err := s27[i28].decodeDER(&l24, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i28), "services")
@@ -881,7 +943,10 @@ func (v *RosterStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded RosterStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *RosterStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -923,7 +988,10 @@ func (v *Roster) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Roster from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Roster) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -990,7 +1058,12 @@ func (v *Roster) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n6 == 0 {
 		v.Contacts = nil
 	} else {
-		s8 := make([]Contact, n6)
+		s8 := v.Contacts
+		if cap(s8) >= n6 {
+			s8 = s8[:n6]
+		} else {
+			s8 = make([]Contact, n6)
+		}
 		for i9 := range s8 {
 			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i9), "contacts")
@@ -1014,7 +1087,12 @@ func (v *Roster) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n11 == 0 {
 		v.Topics = nil
 	} else {
-		s13 := make([]Room, n11)
+		s13 := v.Topics
+		if cap(s13) >= n11 {
+			s13 = s13[:n11]
+		} else {
+			s13 = make([]Room, n11)
+		}
 		for i14 := range s13 {
 			if err := s13[i14].decodeDER(&l10, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i14), "topics")
@@ -1045,7 +1123,10 @@ func (v *MessageType) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded MessageType from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MessageType) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1087,7 +1168,10 @@ func (v *MessageStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded MessageStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MessageStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1129,7 +1213,10 @@ func (v *MessageFeedValue) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded MessageFeed from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MessageFeedValue) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1157,13 +1244,19 @@ func derDecodeMessageFeed(d *der.Decoder, v *MessageFeed, tag der.Tag) error {
 	}
 	switch tg3 {
 	case der.ClassContext | der.Constructed | 0:
-		x1 := new(MessageFeed_P2p)
+		x1, _ := (*v).(*MessageFeed_P2p)
+		if x1 == nil {
+			x1 = new(MessageFeed_P2p)
+		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
 		*v = x1
 	case der.ClassContext | der.Constructed | 1:
-		x2 := new(MessageFeed_Muc)
+		x2, _ := (*v).(*MessageFeed_Muc)
+		if x2 == nil {
+			x2 = new(MessageFeed_Muc)
+		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
@@ -1185,7 +1278,10 @@ func (v *CHATString) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded CHATString from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *CHATString) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1221,7 +1317,10 @@ func (v *Message) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Message from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Message) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1302,7 +1401,12 @@ func (v *Message) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n4 == 0 {
 		v.Files = nil
 	} else {
-		s6 := make([]FileDesc, n4)
+		s6 := v.Files
+		if cap(s6) >= n4 {
+			s6 = s6[:n4]
+		} else {
+			s6 = make([]FileDesc, n4)
+		}
 		for i7 := range s6 {
 			if err := s6[i7].decodeDER(&l3, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i7), "files")
@@ -1338,7 +1442,12 @@ func (v *Message) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n9 == 0 {
 		v.Mentioned = nil
 	} else {
-		s11 := make([]CHATString, n9)
+		s11 := v.Mentioned
+		if cap(s11) >= n9 {
+			s11 = s11[:n9]
+		} else {
+			s11 = make([]CHATString, n9)
+		}
 		for i12 := range s11 {
 			if err := s11[i12].decodeDER(&l8, der.TagOctetString); err != nil {
 				return der.At(der.AtIndex(err, i12), "mentioned")
@@ -1377,7 +1486,10 @@ func (v *MemberStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded MemberStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MemberStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1419,7 +1531,10 @@ func (v *Member) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Member from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Member) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1501,7 +1616,12 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n4 == 0 {
 		v.Feeds = nil
 	} else {
-		s6 := make([][]byte, n4)
+		s6 := v.Feeds
+		if cap(s6) >= n4 {
+			s6 = s6[:n4]
+		} else {
+			s6 = make([][]byte, n4)
+		}
 		for i7 := range s6 {
 			x8, err := l3.OctetString(der.TagOctetString)
 			if err != nil {
@@ -1537,7 +1657,12 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n12 == 0 {
 		v.Names = nil
 	} else {
-		s14 := make([][]byte, n12)
+		s14 := v.Names
+		if cap(s14) >= n12 {
+			s14 = s14[:n12]
+		} else {
+			s14 = make([][]byte, n12)
+		}
 		for i15 := range s14 {
 			x16, err := l11.OctetString(der.TagOctetString)
 			if err != nil {
@@ -1563,7 +1688,12 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n18 == 0 {
 		v.Surnames = nil
 	} else {
-		s20 := make([][]byte, n18)
+		s20 := v.Surnames
+		if cap(s20) >= n18 {
+			s20 = s20[:n18]
+		} else {
+			s20 = make([][]byte, n18)
+		}
 		for i21 := range s20 {
 			x22, err := l17.OctetString(der.TagOctetString)
 			if err != nil {
@@ -1599,7 +1729,12 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n26 == 0 {
 		v.Settings = nil
 	} else {
-		s28 := make([]Feature, n26)
+		s28 := v.Settings
+		if cap(s28) >= n26 {
+			s28 = s28[:n26]
+		} else {
+			s28 = make([]Feature, n26)
+		}
 		for i29 := range s28 {
 			if err := s28[i29].decodeDER(&l25, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i29), "settings")
@@ -1623,7 +1758,12 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n31 == 0 {
 		v.Services = nil
 	} else {
-		s33 := make([]Service, n31)
+		s33 := v.Services
+		if cap(s33) >= n31 {
+			s33 = s33[:n31]
+		} else {
+			s33 = make([]Service, n31)
+		}
 		for i34 := range s33 {
 			if err := s33[i34].decodeDER(&l30, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i34), "services")
@@ -1657,7 +1797,10 @@ func (v *RoomType) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded RoomType from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *RoomType) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1699,7 +1842,10 @@ func (v *RoomStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded RoomStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *RoomStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1741,7 +1887,10 @@ func (v *Room) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Room from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Room) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1834,7 +1983,12 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n5 == 0 {
 		v.Links = nil
 	} else {
-		s7 := make([][]byte, n5)
+		s7 := v.Links
+		if cap(s7) >= n5 {
+			s7 = s7[:n5]
+		} else {
+			s7 = make([][]byte, n5)
+		}
 		for i8 := range s7 {
 			x9, err := l4.OctetString(der.TagOctetString)
 			if err != nil {
@@ -1865,7 +2019,12 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n12 == 0 {
 		v.Settings = nil
 	} else {
-		s14 := make([]Feature, n12)
+		s14 := v.Settings
+		if cap(s14) >= n12 {
+			s14 = s14[:n12]
+		} else {
+			s14 = make([]Feature, n12)
+		}
 		for i15 := range s14 {
 			if err := s14[i15].decodeDER(&l11, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i15), "settings")
@@ -1889,7 +2048,12 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n17 == 0 {
 		v.Members = nil
 	} else {
-		s19 := make([]Member, n17)
+		s19 := v.Members
+		if cap(s19) >= n17 {
+			s19 = s19[:n17]
+		} else {
+			s19 = make([]Member, n17)
+		}
 		for i20 := range s19 {
 			if err := s19[i20].decodeDER(&l16, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i20), "members")
@@ -1913,7 +2077,12 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n22 == 0 {
 		v.Admins = nil
 	} else {
-		s24 := make([]Member, n22)
+		s24 := v.Admins
+		if cap(s24) >= n22 {
+			s24 = s24[:n22]
+		} else {
+			s24 = make([]Member, n22)
+		}
 		for i25 := range s24 {
 			if err := s24[i25].decodeDER(&l21, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i25), "admins")
@@ -1937,7 +2106,12 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n27 == 0 {
 		v.Data = nil
 	} else {
-		s29 := make([]FileDesc, n27)
+		s29 := v.Data
+		if cap(s29) >= n27 {
+			s29 = s29[:n27]
+		} else {
+			s29 = make([]FileDesc, n27)
+		}
 		for i30 := range s29 {
 			if err := s29[i30].decodeDER(&l26, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i30), "data")
@@ -1979,7 +2153,12 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n35 == 0 {
 		v.Mentions = nil
 	} else {
-		s37 := make([]int64, n35)
+		s37 := v.Mentions
+		if cap(s37) >= n35 {
+			s37 = s37[:n35]
+		} else {
+			s37 = make([]int64, n35)
+		}
 		for i38 := range s37 {
 			x39, err := l34.Integer(der.TagInteger)
 			if err != nil {
@@ -2025,7 +2204,10 @@ func (v *Server) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Server from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Server) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2083,7 +2265,10 @@ func (v *Profile) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Profile from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Profile) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2170,7 +2355,12 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n6 == 0 {
 		v.Chats = nil
 	} else {
-		s8 := make([]Contact, n6)
+		s8 := v.Chats
+		if cap(s8) >= n6 {
+			s8 = s8[:n6]
+		} else {
+			s8 = make([]Contact, n6)
+		}
 		for i9 := range s8 {
 			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i9), "chats")
@@ -2194,7 +2384,12 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n11 == 0 {
 		v.Contacts = nil
 	} else {
-		s13 := make([]Contact, n11)
+		s13 := v.Contacts
+		if cap(s13) >= n11 {
+			s13 = s13[:n11]
+		} else {
+			s13 = make([]Contact, n11)
+		}
 		for i14 := range s13 {
 			if err := s13[i14].decodeDER(&l10, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i14), "contacts")
@@ -2218,7 +2413,12 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n16 == 0 {
 		v.Keys = nil
 	} else {
-		s18 := make([][]byte, n16)
+		s18 := v.Keys
+		if cap(s18) >= n16 {
+			s18 = s18[:n16]
+		} else {
+			s18 = make([][]byte, n16)
+		}
 		for i19 := range s18 {
 			x20, err := l15.OctetString(der.TagOctetString)
 			if err != nil {
@@ -2244,7 +2444,12 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n22 == 0 {
 		v.Servers = nil
 	} else {
-		s24 := make([]Server, n22)
+		s24 := v.Servers
+		if cap(s24) >= n22 {
+			s24 = s24[:n22]
+		} else {
+			s24 = make([]Server, n22)
+		}
 		for i25 := range s24 {
 			if err := s24[i25].decodeDER(&l21, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i25), "servers")
@@ -2268,7 +2473,12 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n27 == 0 {
 		v.Settings = nil
 	} else {
-		s29 := make([]Feature, n27)
+		s29 := v.Settings
+		if cap(s29) >= n27 {
+			s29 = s29[:n27]
+		} else {
+			s29 = make([]Feature, n27)
+		}
 		for i30 := range s29 {
 			if err := s29[i30].decodeDER(&l26, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i30), "settings")
@@ -2309,7 +2519,10 @@ func (v *OS) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded OS from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *OS) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2351,7 +2564,10 @@ func (v *AuthType) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded AuthType from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *AuthType) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2393,7 +2609,10 @@ func (v *Ack) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Ack from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Ack) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2445,7 +2664,10 @@ func (v *FileDesc) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded FileDesc from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *FileDesc) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2511,7 +2733,12 @@ func (v *FileDesc) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n7 == 0 {
 		v.Data = nil
 	} else {
-		s9 := make([]Feature, n7)
+		s9 := v.Data
+		if cap(s9) >= n7 {
+			s9 = s9[:n7]
+		} else {
+			s9 = make([]Feature, n7)
+		}
 		for i10 := range s9 {
 			if err := s9[i10].decodeDER(&l6, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i10), "data")
@@ -2539,7 +2766,10 @@ func (v *Auth) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Auth from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Auth) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2622,7 +2852,12 @@ func (v *Auth) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n8 == 0 {
 		v.Settings = nil
 	} else {
-		s10 := make([]Feature, n8)
+		s10 := v.Settings
+		if cap(s10) >= n8 {
+			s10 = s10[:n8]
+		} else {
+			s10 = make([]Feature, n8)
+		}
 		for i11 := range s10 {
 			if err := s10[i11].decodeDER(&l7, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i11), "settings")
@@ -2665,7 +2900,10 @@ func (v *SearchStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded SearchStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *SearchStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2707,7 +2945,10 @@ func (v *Criteria) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Criteria from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Criteria) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2749,7 +2990,10 @@ func (v *Scope) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Scope from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Scope) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2791,7 +3035,10 @@ func (v *Search) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Search from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Search) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2867,7 +3114,10 @@ func (v *Typing) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Typing from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Typing) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2921,7 +3171,12 @@ func (v *Typing) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n5 == 0 {
 		v.Comments = nil
 	} else {
-		s7 := make([][]byte, n5)
+		s7 := v.Comments
+		if cap(s7) >= n5 {
+			s7 = s7[:n5]
+		} else {
+			s7 = make([][]byte, n5)
+		}
 		for i8 := range s7 {
 			x9, err := l4.OctetString(der.TagOctetString)
 			if err != nil {
@@ -2951,7 +3206,10 @@ func (v *Friendship) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Friendship from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Friendship) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2993,7 +3251,10 @@ func (v *Friend) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded Friend from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Friend) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3049,7 +3310,10 @@ func (v *HistoryStatus) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded HistoryStatus from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *HistoryStatus) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3091,7 +3355,10 @@ func (v *History) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded History from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *History) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3157,7 +3424,12 @@ func (v *History) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n6 == 0 {
 		v.Data = nil
 	} else {
-		s8 := make([]Message, n6)
+		s8 := v.Data
+		if cap(s8) >= n6 {
+			s8 = s8[:n6]
+		} else {
+			s8 = make([]Message, n6)
+		}
 		for i9 := range s8 {
 			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
 				return der.At(der.AtIndex(err, i9), "data")
@@ -3193,7 +3465,10 @@ func (v *CHATProtocolValue) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded CHATProtocol from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *CHATProtocolValue) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3255,115 +3530,172 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 	}
 	switch tg20 {
 	case der.ClassContext | der.Constructed | 0:
-		x1 := new(CHATProtocol_Register)
+		x1, _ := (*v).(*CHATProtocol_Register)
+		if x1 == nil {
+			x1 = new(CHATProtocol_Register)
+		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "register")
 		}
 		*v = x1
 	case der.ClassContext | der.Constructed | 1:
-		x2 := new(CHATProtocol_Auth)
+		x2, _ := (*v).(*CHATProtocol_Auth)
+		if x2 == nil {
+			x2 = new(CHATProtocol_Auth)
+		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "auth")
 		}
 		*v = x2
 	case der.ClassContext | der.Constructed | 2:
-		x3 := new(CHATProtocol_Feature)
+		x3, _ := (*v).(*CHATProtocol_Feature)
+		if x3 == nil {
+			x3 = new(CHATProtocol_Feature)
+		}
 		if err := x3.Value.decodeDER(d, der.ClassContext|der.Constructed|2); err != nil {
 			return der.At(err, "feature")
 		}
 		*v = x3
 	case der.ClassContext | der.Constructed | 3:
-		x4 := new(CHATProtocol_Service)
+		x4, _ := (*v).(*CHATProtocol_Service)
+		if x4 == nil {
+			x4 = new(CHATProtocol_Service)
+		}
 		if err := x4.Value.decodeDER(d, der.ClassContext|der.Constructed|3); err != nil {
 			return der.At(err, "service")
 		}
 		*v = x4
 	case der.ClassContext | der.Constructed | 4:
-		x5 := new(CHATProtocol_Message)
+		x5, _ := (*v).(*CHATProtocol_Message)
+		if x5 == nil {
+			x5 = new(CHATProtocol_Message)
+		}
 		if err := x5.Value.decodeDER(d, der.ClassContext|der.Constructed|4); err != nil {
 			return der.At(err, "message")
 		}
 		*v = x5
 	case der.ClassContext | der.Constructed | 5:
-		x6 := new(CHATProtocol_Profile)
+		x6, _ := (*v).(*CHATProtocol_Profile)
+		if x6 == nil {
+			x6 = new(CHATProtocol_Profile)
+		}
 		if err := x6.Value.decodeDER(d, der.ClassContext|der.Constructed|5); err != nil {
 			return der.At(err, "profile")
 		}
 		*v = x6
 	case der.ClassContext | der.Constructed | 6:
-		x7 := new(CHATProtocol_Room)
+		x7, _ := (*v).(*CHATProtocol_Room)
+		if x7 == nil {
+			x7 = new(CHATProtocol_Room)
+		}
 		if err := x7.Value.decodeDER(d, der.ClassContext|der.Constructed|6); err != nil {
 			return der.At(err, "room")
 		}
 		*v = x7
 	case der.ClassContext | der.Constructed | 7:
-		x8 := new(CHATProtocol_Member)
+		x8, _ := (*v).(*CHATProtocol_Member)
+		if x8 == nil {
+			x8 = new(CHATProtocol_Member)
+		}
 		if err := x8.Value.decodeDER(d, der.ClassContext|der.Constructed|7); err != nil {
 			return der.At(err, "member")
 		}
 		*v = x8
 	case der.ClassContext | der.Constructed | 8:
-		x9 := new(CHATProtocol_Search)
+		x9, _ := (*v).(*CHATProtocol_Search)
+		if x9 == nil {
+			x9 = new(CHATProtocol_Search)
+		}
 		if err := x9.Value.decodeDER(d, der.ClassContext|der.Constructed|8); err != nil {
 			return der.At(err, "search")
 		}
 		*v = x9
 	case der.ClassContext | der.Constructed | 9:
-		x10 := new(CHATProtocol_File)
+		x10, _ := (*v).(*CHATProtocol_File)
+		if x10 == nil {
+			x10 = new(CHATProtocol_File)
+		}
 		if err := x10.Value.decodeDER(d, der.ClassContext|der.Constructed|9); err != nil {
 			return der.At(err, "file")
 		}
 		*v = x10
 	case der.ClassContext | der.Constructed | 10:
-		x11 := new(CHATProtocol_Typing)
+		x11, _ := (*v).(*CHATProtocol_Typing)
+		if x11 == nil {
+			x11 = new(CHATProtocol_Typing)
+		}
 		if err := x11.Value.decodeDER(d, der.ClassContext|der.Constructed|10); err != nil {
 			return der.At(err, "typing")
 		}
 		*v = x11
 	case der.ClassContext | der.Constructed | 11:
-		x12 := new(CHATProtocol_Friend)
+		x12, _ := (*v).(*CHATProtocol_Friend)
+		if x12 == nil {
+			x12 = new(CHATProtocol_Friend)
+		}
 		if err := x12.Value.decodeDER(d, der.ClassContext|der.Constructed|11); err != nil {
 			return der.At(err, "friend")
 		}
 		*v = x12
 	case der.ClassContext | der.Constructed | 12:
-		x13 := new(CHATProtocol_Presence)
+		x13, _ := (*v).(*CHATProtocol_Presence)
+		if x13 == nil {
+			x13 = new(CHATProtocol_Presence)
+		}
 		if err := x13.Value.decodeDER(d, der.ClassContext|der.Constructed|12); err != nil {
 			return der.At(err, "presence")
 		}
 		*v = x13
 	case der.ClassContext | der.Constructed | 13:
-		x14 := new(CHATProtocol_History)
+		x14, _ := (*v).(*CHATProtocol_History)
+		if x14 == nil {
+			x14 = new(CHATProtocol_History)
+		}
 		if err := x14.Value.decodeDER(d, der.ClassContext|der.Constructed|13); err != nil {
 			return der.At(err, "history")
 		}
 		*v = x14
 	case der.ClassContext | der.Constructed | 14:
-		x15 := new(CHATProtocol_Roster)
+		x15, _ := (*v).(*CHATProtocol_Roster)
+		if x15 == nil {
+			x15 = new(CHATProtocol_Roster)
+		}
 		if err := x15.Value.decodeDER(d, der.ClassContext|der.Constructed|14); err != nil {
 			return der.At(err, "roster")
 		}
 		*v = x15
 	case der.ClassContext | der.Constructed | 15:
-		x16 := new(CHATProtocol_Ack)
+		x16, _ := (*v).(*CHATProtocol_Ack)
+		if x16 == nil {
+			x16 = new(CHATProtocol_Ack)
+		}
 		if err := x16.Value.decodeDER(d, der.ClassContext|der.Constructed|15); err != nil {
 			return der.At(err, "ack")
 		}
 		*v = x16
 	case der.ClassContext | der.Constructed | 16:
-		x17 := new(CHATProtocol_Io)
+		x17, _ := (*v).(*CHATProtocol_Io)
+		if x17 == nil {
+			x17 = new(CHATProtocol_Io)
+		}
 		if err := x17.Value.decodeDER(d, der.ClassContext|der.Constructed|16); err != nil {
 			return der.At(err, "io")
 		}
 		*v = x17
 	case der.ClassContext | der.Constructed | 17:
-		x18 := new(CHATProtocol_Ok)
+		x18, _ := (*v).(*CHATProtocol_Ok)
+		if x18 == nil {
+			x18 = new(CHATProtocol_Ok)
+		}
 		if err := x18.Value.decodeDER(d, der.ClassContext|der.Constructed|17); err != nil {
 			return der.At(err, "ok")
 		}
 		*v = x18
 	case der.ClassContext | der.Constructed | 18:
-		x19 := new(CHATProtocol_Error)
+		x19, _ := (*v).(*CHATProtocol_Error)
+		if x19 == nil {
+			x19 = new(CHATProtocol_Error)
+		}
 		if err := x19.Value.decodeDER(d, der.ClassContext|der.Constructed|18); err != nil {
 			return der.At(err, "error")
 		}
@@ -3385,7 +3717,10 @@ func (v *CHATMessage) MarshalDER() ([]byte, error) {
 }
 
 // UnmarshalDER decodes exactly one DER encoded CHATMessage from data into v.
-// It copies data once; byte slices in v alias that copy.
+// It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *CHATMessage) UnmarshalDER(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3434,7 +3769,12 @@ func (v *CHATMessage) decodeDER(d *der.Decoder, tag der.Tag) error {
 	if n4 == 0 {
 		v.Headers = nil
 	} else {
-		s6 := make([][]byte, n4)
+		s6 := v.Headers
+		if cap(s6) >= n4 {
+			s6 = s6[:n4]
+		} else {
+			s6 = make([][]byte, n4)
+		}
 		for i7 := range s6 {
 			x8, err := l3.OctetString(der.TagOctetString)
 			if err != nil {
@@ -3473,13 +3813,19 @@ func derDecodeMessageLink(d *der.Decoder, v *MessageLink, tag der.Tag) error {
 	}
 	switch tg3 {
 	case der.ClassContext | 1:
-		x1 := new(MessageLink_Empty)
+		x1, _ := (*v).(*MessageLink_Empty)
+		if x1 == nil {
+			x1 = new(MessageLink_Empty)
+		}
 		if err := d.Null(der.ClassContext | 1); err != nil {
 			return der.At(err, "empty")
 		}
 		*v = x1
 	case der.ClassContext | der.Constructed | 2:
-		x2 := new(MessageLink_Message)
+		x2, _ := (*v).(*MessageLink_Message)
+		if x2 == nil {
+			x2 = new(MessageLink_Message)
+		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|2); err != nil {
 			return der.At(err, "message")
 		}
@@ -3507,13 +3853,19 @@ func derDecodeMemberFeed(d *der.Decoder, v *MemberFeed, tag der.Tag) error {
 	}
 	switch tg3 {
 	case der.ClassContext | der.Constructed | 0:
-		x1 := new(MemberFeed_P2p)
+		x1, _ := (*v).(*MemberFeed_P2p)
+		if x1 == nil {
+			x1 = new(MemberFeed_P2p)
+		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
 		*v = x1
 	case der.ClassContext | der.Constructed | 1:
-		x2 := new(MemberFeed_Muc)
+		x2, _ := (*v).(*MemberFeed_Muc)
+		if x2 == nil {
+			x2 = new(MemberFeed_Muc)
+		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
@@ -3541,13 +3893,19 @@ func derDecodeHistoryFeed(d *der.Decoder, v *HistoryFeed, tag der.Tag) error {
 	}
 	switch tg3 {
 	case der.ClassContext | der.Constructed | 0:
-		x1 := new(HistoryFeed_P2p)
+		x1, _ := (*v).(*HistoryFeed_P2p)
+		if x1 == nil {
+			x1 = new(HistoryFeed_P2p)
+		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
 		*v = x1
 	case der.ClassContext | der.Constructed | 1:
-		x2 := new(HistoryFeed_Muc)
+		x2, _ := (*v).(*HistoryFeed_Muc)
+		if x2 == nil {
+			x2 = new(HistoryFeed_Muc)
+		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}

@@ -19,7 +19,10 @@ func (v *IO) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a IO from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *IO) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -69,7 +72,10 @@ func (v *OK) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a OK from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *OK) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -113,7 +119,10 @@ func (v *ERROR) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a ERROR from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ERROR) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -157,7 +166,10 @@ func (v *P2P) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a P2P from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *P2P) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -207,7 +219,10 @@ func (v *MUC) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a MUC from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MUC) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -251,7 +266,10 @@ func (v *Feature) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Feature from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Feature) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -313,7 +331,10 @@ func (v *ServiceType) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a ServiceType from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceType) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -376,7 +397,10 @@ func (v *ServiceStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a ServiceStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -439,7 +463,10 @@ func (v *Service) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Service from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Service) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -515,7 +542,10 @@ func (v *Register) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Register from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Register) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -571,7 +601,10 @@ func (v *PresenceType) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a PresenceType from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *PresenceType) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -626,7 +659,10 @@ func (v *Presence) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Presence from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Presence) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -674,7 +710,10 @@ func (v *ContactStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a ContactStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *ContactStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -761,7 +800,10 @@ func (v *Contact) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Contact from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Contact) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -845,7 +887,12 @@ func (v *Contact) decodeETF(d *etf.Decoder) error {
 	if n5 == 0 {
 		v.Names = nil
 	} else {
-		s6 := make([][]byte, n5)
+		s6 := v.Names
+		if cap(s6) >= n5 {
+			s6 = s6[:n5]
+		} else {
+			s6 = make([][]byte, n5)
+		}
 		for i7 := range s6 {
 			x8, err := d.Binary()
 			if err != nil {
@@ -870,7 +917,12 @@ func (v *Contact) decodeETF(d *etf.Decoder) error {
 	if n12 == 0 {
 		v.Surnames = nil
 	} else {
-		s13 := make([][]byte, n12)
+		s13 := v.Surnames
+		if cap(s13) >= n12 {
+			s13 = s13[:n12]
+		} else {
+			s13 = make([][]byte, n12)
+		}
 		for i14 := range s13 {
 			x15, err := d.Binary()
 			if err != nil {
@@ -906,7 +958,12 @@ func (v *Contact) decodeETF(d *etf.Decoder) error {
 	if n21 == 0 {
 		v.Settings = nil
 	} else {
-		s22 := make([]Feature, n21)
+		s22 := v.Settings
+		if cap(s22) >= n21 {
+			s22 = s22[:n21]
+		} else {
+			s22 = make([]Feature, n21)
+		}
 		for i23 := range s22 {
 			if err := s22[i23].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i23), "settings")
@@ -924,7 +981,12 @@ func (v *Contact) decodeETF(d *etf.Decoder) error {
 	if n24 == 0 {
 		v.Services = nil
 	} else {
-		s25 := make([]Service, n24)
+		s25 := v.Services
+		if cap(s25) >= n24 {
+			s25 = s25[:n24]
+		} else {
+			s25 = make([]Service, n24)
+		}
 		for i26 := range s25 {
 			if err := s25[i26].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i26), "services")
@@ -953,7 +1015,10 @@ func (v *RosterStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a RosterStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *RosterStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1048,7 +1113,10 @@ func (v *Roster) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Roster from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Roster) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1115,7 +1183,12 @@ func (v *Roster) decodeETF(d *etf.Decoder) error {
 	if n7 == 0 {
 		v.Contacts = nil
 	} else {
-		s8 := make([]Contact, n7)
+		s8 := v.Contacts
+		if cap(s8) >= n7 {
+			s8 = s8[:n7]
+		} else {
+			s8 = make([]Contact, n7)
+		}
 		for i9 := range s8 {
 			if err := s8[i9].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i9), "contacts")
@@ -1133,7 +1206,12 @@ func (v *Roster) decodeETF(d *etf.Decoder) error {
 	if n10 == 0 {
 		v.Topics = nil
 	} else {
-		s11 := make([]Room, n10)
+		s11 := v.Topics
+		if cap(s11) >= n10 {
+			s11 = s11[:n10]
+		} else {
+			s11 = make([]Room, n10)
+		}
 		for i12 := range s11 {
 			if err := s11[i12].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i12), "topics")
@@ -1162,7 +1240,10 @@ func (v *MessageType) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a MessageType from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MessageType) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1229,7 +1310,10 @@ func (v *MessageStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a MessageStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MessageStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1296,7 +1380,10 @@ func (v *MessageFeedValue) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a MessageFeed from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MessageFeedValue) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1340,13 +1427,19 @@ func etfDecodeMessageFeed(d *etf.Decoder, v *MessageFeed) error {
 	}
 	switch string(a) {
 	case "p2p":
-		x1 := new(MessageFeed_P2p)
+		x1, _ := (*v).(*MessageFeed_P2p)
+		if x1 == nil {
+			x1 = new(MessageFeed_P2p)
+		}
 		if err := x1.Value.decodeETF(d); err != nil {
 			return etf.At(err, "p2p")
 		}
 		*v = x1
 	case "muc":
-		x2 := new(MessageFeed_Muc)
+		x2, _ := (*v).(*MessageFeed_Muc)
+		if x2 == nil {
+			x2 = new(MessageFeed_Muc)
+		}
 		if err := x2.Value.decodeETF(d); err != nil {
 			return etf.At(err, "muc")
 		}
@@ -1369,7 +1462,10 @@ func (v *CHATString) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a CHATString from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *CHATString) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1409,7 +1505,10 @@ func (v *Message) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Message from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Message) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1488,7 +1587,12 @@ func (v *Message) decodeETF(d *etf.Decoder) error {
 	if n3 == 0 {
 		v.Files = nil
 	} else {
-		s4 := make([]FileDesc, n3)
+		s4 := v.Files
+		if cap(s4) >= n3 {
+			s4 = s4[:n3]
+		} else {
+			s4 = make([]FileDesc, n3)
+		}
 		for i5 := range s4 {
 			if err := s4[i5].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i5), "files")
@@ -1518,7 +1622,12 @@ func (v *Message) decodeETF(d *etf.Decoder) error {
 	if n6 == 0 {
 		v.Mentioned = nil
 	} else {
-		s7 := make([]CHATString, n6)
+		s7 := v.Mentioned
+		if cap(s7) >= n6 {
+			s7 = s7[:n6]
+		} else {
+			s7 = make([]CHATString, n6)
+		}
 		for i8 := range s7 {
 			if err := s7[i8].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i8), "mentioned")
@@ -1551,7 +1660,10 @@ func (v *MemberStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a MemberStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *MemberStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1618,7 +1730,10 @@ func (v *Member) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Member from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Member) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1709,7 +1824,12 @@ func (v *Member) decodeETF(d *etf.Decoder) error {
 	if n3 == 0 {
 		v.Feeds = nil
 	} else {
-		s4 := make([][]byte, n3)
+		s4 := v.Feeds
+		if cap(s4) >= n3 {
+			s4 = s4[:n3]
+		} else {
+			s4 = make([][]byte, n3)
+		}
 		for i5 := range s4 {
 			x6, err := d.Binary()
 			if err != nil {
@@ -1739,7 +1859,12 @@ func (v *Member) decodeETF(d *etf.Decoder) error {
 	if n12 == 0 {
 		v.Names = nil
 	} else {
-		s13 := make([][]byte, n12)
+		s13 := v.Names
+		if cap(s13) >= n12 {
+			s13 = s13[:n12]
+		} else {
+			s13 = make([][]byte, n12)
+		}
 		for i14 := range s13 {
 			x15, err := d.Binary()
 			if err != nil {
@@ -1759,7 +1884,12 @@ func (v *Member) decodeETF(d *etf.Decoder) error {
 	if n17 == 0 {
 		v.Surnames = nil
 	} else {
-		s18 := make([][]byte, n17)
+		s18 := v.Surnames
+		if cap(s18) >= n17 {
+			s18 = s18[:n17]
+		} else {
+			s18 = make([][]byte, n17)
+		}
 		for i19 := range s18 {
 			x20, err := d.Binary()
 			if err != nil {
@@ -1789,7 +1919,12 @@ func (v *Member) decodeETF(d *etf.Decoder) error {
 	if n26 == 0 {
 		v.Settings = nil
 	} else {
-		s27 := make([]Feature, n26)
+		s27 := v.Settings
+		if cap(s27) >= n26 {
+			s27 = s27[:n26]
+		} else {
+			s27 = make([]Feature, n26)
+		}
 		for i28 := range s27 {
 			if err := s27[i28].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i28), "settings")
@@ -1807,7 +1942,12 @@ func (v *Member) decodeETF(d *etf.Decoder) error {
 	if n29 == 0 {
 		v.Services = nil
 	} else {
-		s30 := make([]Service, n29)
+		s30 := v.Services
+		if cap(s30) >= n29 {
+			s30 = s30[:n29]
+		} else {
+			s30 = make([]Service, n29)
+		}
 		for i31 := range s30 {
 			if err := s30[i31].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i31), "services")
@@ -1839,7 +1979,10 @@ func (v *RoomType) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a RoomType from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *RoomType) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -1898,7 +2041,10 @@ func (v *RoomStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a RoomStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *RoomStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2001,7 +2147,10 @@ func (v *Room) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Room from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Room) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2098,7 +2247,12 @@ func (v *Room) decodeETF(d *etf.Decoder) error {
 	if n5 == 0 {
 		v.Links = nil
 	} else {
-		s6 := make([][]byte, n5)
+		s6 := v.Links
+		if cap(s6) >= n5 {
+			s6 = s6[:n5]
+		} else {
+			s6 = make([][]byte, n5)
+		}
 		for i7 := range s6 {
 			x8, err := d.Binary()
 			if err != nil {
@@ -2123,7 +2277,12 @@ func (v *Room) decodeETF(d *etf.Decoder) error {
 	if n12 == 0 {
 		v.Settings = nil
 	} else {
-		s13 := make([]Feature, n12)
+		s13 := v.Settings
+		if cap(s13) >= n12 {
+			s13 = s13[:n12]
+		} else {
+			s13 = make([]Feature, n12)
+		}
 		for i14 := range s13 {
 			if err := s13[i14].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i14), "settings")
@@ -2141,7 +2300,12 @@ func (v *Room) decodeETF(d *etf.Decoder) error {
 	if n15 == 0 {
 		v.Members = nil
 	} else {
-		s16 := make([]Member, n15)
+		s16 := v.Members
+		if cap(s16) >= n15 {
+			s16 = s16[:n15]
+		} else {
+			s16 = make([]Member, n15)
+		}
 		for i17 := range s16 {
 			if err := s16[i17].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i17), "members")
@@ -2159,7 +2323,12 @@ func (v *Room) decodeETF(d *etf.Decoder) error {
 	if n18 == 0 {
 		v.Admins = nil
 	} else {
-		s19 := make([]Member, n18)
+		s19 := v.Admins
+		if cap(s19) >= n18 {
+			s19 = s19[:n18]
+		} else {
+			s19 = make([]Member, n18)
+		}
 		for i20 := range s19 {
 			if err := s19[i20].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i20), "admins")
@@ -2177,7 +2346,12 @@ func (v *Room) decodeETF(d *etf.Decoder) error {
 	if n21 == 0 {
 		v.Data = nil
 	} else {
-		s22 := make([]FileDesc, n21)
+		s22 := v.Data
+		if cap(s22) >= n21 {
+			s22 = s22[:n21]
+		} else {
+			s22 = make([]FileDesc, n21)
+		}
 		for i23 := range s22 {
 			if err := s22[i23].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i23), "data")
@@ -2213,7 +2387,12 @@ func (v *Room) decodeETF(d *etf.Decoder) error {
 	if n30 == 0 {
 		v.Mentions = nil
 	} else {
-		s31 := make([]int64, n30)
+		s31 := v.Mentions
+		if cap(s31) >= n30 {
+			s31 = s31[:n30]
+		} else {
+			s31 = make([]int64, n30)
+		}
 		for i32 := range s31 {
 			x33, err := d.Integer()
 			if err != nil {
@@ -2257,7 +2436,10 @@ func (v *Server) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Server from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Server) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2313,7 +2495,10 @@ func (v *Profile) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Profile from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Profile) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2409,7 +2594,12 @@ func (v *Profile) decodeETF(d *etf.Decoder) error {
 	if n7 == 0 {
 		v.Chats = nil
 	} else {
-		s8 := make([]Contact, n7)
+		s8 := v.Chats
+		if cap(s8) >= n7 {
+			s8 = s8[:n7]
+		} else {
+			s8 = make([]Contact, n7)
+		}
 		for i9 := range s8 {
 			if err := s8[i9].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i9), "chats")
@@ -2427,7 +2617,12 @@ func (v *Profile) decodeETF(d *etf.Decoder) error {
 	if n10 == 0 {
 		v.Contacts = nil
 	} else {
-		s11 := make([]Contact, n10)
+		s11 := v.Contacts
+		if cap(s11) >= n10 {
+			s11 = s11[:n10]
+		} else {
+			s11 = make([]Contact, n10)
+		}
 		for i12 := range s11 {
 			if err := s11[i12].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i12), "contacts")
@@ -2445,7 +2640,12 @@ func (v *Profile) decodeETF(d *etf.Decoder) error {
 	if n13 == 0 {
 		v.Keys = nil
 	} else {
-		s14 := make([][]byte, n13)
+		s14 := v.Keys
+		if cap(s14) >= n13 {
+			s14 = s14[:n13]
+		} else {
+			s14 = make([][]byte, n13)
+		}
 		for i15 := range s14 {
 			x16, err := d.Binary()
 			if err != nil {
@@ -2465,7 +2665,12 @@ func (v *Profile) decodeETF(d *etf.Decoder) error {
 	if n18 == 0 {
 		v.Servers = nil
 	} else {
-		s19 := make([]Server, n18)
+		s19 := v.Servers
+		if cap(s19) >= n18 {
+			s19 = s19[:n18]
+		} else {
+			s19 = make([]Server, n18)
+		}
 		for i20 := range s19 {
 			if err := s19[i20].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i20), "servers")
@@ -2483,7 +2688,12 @@ func (v *Profile) decodeETF(d *etf.Decoder) error {
 	if n21 == 0 {
 		v.Settings = nil
 	} else {
-		s22 := make([]Feature, n21)
+		s22 := v.Settings
+		if cap(s22) >= n21 {
+			s22 = s22[:n21]
+		} else {
+			s22 = make([]Feature, n21)
+		}
 		for i23 := range s22 {
 			if err := s22[i23].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i23), "settings")
@@ -2522,7 +2732,10 @@ func (v *OS) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a OS from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *OS) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2585,7 +2798,10 @@ func (v *AuthType) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a AuthType from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *AuthType) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2648,7 +2864,10 @@ func (v *Ack) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Ack from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Ack) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2698,7 +2917,10 @@ func (v *FileDesc) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a FileDesc from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *FileDesc) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2765,7 +2987,12 @@ func (v *FileDesc) decodeETF(d *etf.Decoder) error {
 	if n9 == 0 {
 		v.Data = nil
 	} else {
-		s10 := make([]Feature, n9)
+		s10 := v.Data
+		if cap(s10) >= n9 {
+			s10 = s10[:n9]
+		} else {
+			s10 = make([]Feature, n9)
+		}
 		for i11 := range s10 {
 			if err := s10[i11].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i11), "data")
@@ -2791,7 +3018,10 @@ func (v *Auth) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Auth from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Auth) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2871,7 +3101,12 @@ func (v *Auth) decodeETF(d *etf.Decoder) error {
 	if n11 == 0 {
 		v.Settings = nil
 	} else {
-		s12 := make([]Feature, n11)
+		s12 := v.Settings
+		if cap(s12) >= n11 {
+			s12 = s12[:n11]
+		} else {
+			s12 = make([]Feature, n11)
+		}
 		for i13 := range s12 {
 			if err := s12[i13].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i13), "settings")
@@ -2912,7 +3147,10 @@ func (v *SearchStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a SearchStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *SearchStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -2963,7 +3201,10 @@ func (v *Criteria) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Criteria from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Criteria) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3022,7 +3263,10 @@ func (v *Scope) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Scope from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Scope) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3097,7 +3341,10 @@ func (v *Search) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Search from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Search) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3171,7 +3418,10 @@ func (v *Typing) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Typing from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Typing) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3222,7 +3472,12 @@ func (v *Typing) decodeETF(d *etf.Decoder) error {
 	if n5 == 0 {
 		v.Comments = nil
 	} else {
-		s6 := make([][]byte, n5)
+		s6 := v.Comments
+		if cap(s6) >= n5 {
+			s6 = s6[:n5]
+		} else {
+			s6 = make([][]byte, n5)
+		}
 		for i7 := range s6 {
 			x8, err := d.Binary()
 			if err != nil {
@@ -3250,7 +3505,10 @@ func (v *Friendship) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Friendship from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Friendship) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3321,7 +3579,10 @@ func (v *Friend) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a Friend from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *Friend) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3375,7 +3636,10 @@ func (v *HistoryStatus) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a HistoryStatus from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *HistoryStatus) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3486,7 +3750,10 @@ func (v *History) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a History from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *History) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3549,7 +3816,12 @@ func (v *History) decodeETF(d *etf.Decoder) error {
 	if n7 == 0 {
 		v.Data = nil
 	} else {
-		s8 := make([]Message, n7)
+		s8 := v.Data
+		if cap(s8) >= n7 {
+			s8 = s8[:n7]
+		} else {
+			s8 = make([]Message, n7)
+		}
 		for i9 := range s8 {
 			if err := s8[i9].decodeETF(d); err != nil {
 				return etf.At(etf.AtIndex(err, i9), "data")
@@ -3583,7 +3855,10 @@ func (v *CHATProtocolValue) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a CHATProtocol from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *CHATProtocolValue) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3678,115 +3953,172 @@ func etfDecodeCHATProtocol(d *etf.Decoder, v *CHATProtocol) error {
 	}
 	switch string(a) {
 	case "register":
-		x1 := new(CHATProtocol_Register)
+		x1, _ := (*v).(*CHATProtocol_Register)
+		if x1 == nil {
+			x1 = new(CHATProtocol_Register)
+		}
 		if err := x1.Value.decodeETF(d); err != nil {
 			return etf.At(err, "register")
 		}
 		*v = x1
 	case "auth":
-		x2 := new(CHATProtocol_Auth)
+		x2, _ := (*v).(*CHATProtocol_Auth)
+		if x2 == nil {
+			x2 = new(CHATProtocol_Auth)
+		}
 		if err := x2.Value.decodeETF(d); err != nil {
 			return etf.At(err, "auth")
 		}
 		*v = x2
 	case "feature":
-		x3 := new(CHATProtocol_Feature)
+		x3, _ := (*v).(*CHATProtocol_Feature)
+		if x3 == nil {
+			x3 = new(CHATProtocol_Feature)
+		}
 		if err := x3.Value.decodeETF(d); err != nil {
 			return etf.At(err, "feature")
 		}
 		*v = x3
 	case "service":
-		x4 := new(CHATProtocol_Service)
+		x4, _ := (*v).(*CHATProtocol_Service)
+		if x4 == nil {
+			x4 = new(CHATProtocol_Service)
+		}
 		if err := x4.Value.decodeETF(d); err != nil {
 			return etf.At(err, "service")
 		}
 		*v = x4
 	case "message":
-		x5 := new(CHATProtocol_Message)
+		x5, _ := (*v).(*CHATProtocol_Message)
+		if x5 == nil {
+			x5 = new(CHATProtocol_Message)
+		}
 		if err := x5.Value.decodeETF(d); err != nil {
 			return etf.At(err, "message")
 		}
 		*v = x5
 	case "profile":
-		x6 := new(CHATProtocol_Profile)
+		x6, _ := (*v).(*CHATProtocol_Profile)
+		if x6 == nil {
+			x6 = new(CHATProtocol_Profile)
+		}
 		if err := x6.Value.decodeETF(d); err != nil {
 			return etf.At(err, "profile")
 		}
 		*v = x6
 	case "room":
-		x7 := new(CHATProtocol_Room)
+		x7, _ := (*v).(*CHATProtocol_Room)
+		if x7 == nil {
+			x7 = new(CHATProtocol_Room)
+		}
 		if err := x7.Value.decodeETF(d); err != nil {
 			return etf.At(err, "room")
 		}
 		*v = x7
 	case "member":
-		x8 := new(CHATProtocol_Member)
+		x8, _ := (*v).(*CHATProtocol_Member)
+		if x8 == nil {
+			x8 = new(CHATProtocol_Member)
+		}
 		if err := x8.Value.decodeETF(d); err != nil {
 			return etf.At(err, "member")
 		}
 		*v = x8
 	case "search":
-		x9 := new(CHATProtocol_Search)
+		x9, _ := (*v).(*CHATProtocol_Search)
+		if x9 == nil {
+			x9 = new(CHATProtocol_Search)
+		}
 		if err := x9.Value.decodeETF(d); err != nil {
 			return etf.At(err, "search")
 		}
 		*v = x9
 	case "file":
-		x10 := new(CHATProtocol_File)
+		x10, _ := (*v).(*CHATProtocol_File)
+		if x10 == nil {
+			x10 = new(CHATProtocol_File)
+		}
 		if err := x10.Value.decodeETF(d); err != nil {
 			return etf.At(err, "file")
 		}
 		*v = x10
 	case "typing":
-		x11 := new(CHATProtocol_Typing)
+		x11, _ := (*v).(*CHATProtocol_Typing)
+		if x11 == nil {
+			x11 = new(CHATProtocol_Typing)
+		}
 		if err := x11.Value.decodeETF(d); err != nil {
 			return etf.At(err, "typing")
 		}
 		*v = x11
 	case "friend":
-		x12 := new(CHATProtocol_Friend)
+		x12, _ := (*v).(*CHATProtocol_Friend)
+		if x12 == nil {
+			x12 = new(CHATProtocol_Friend)
+		}
 		if err := x12.Value.decodeETF(d); err != nil {
 			return etf.At(err, "friend")
 		}
 		*v = x12
 	case "presence":
-		x13 := new(CHATProtocol_Presence)
+		x13, _ := (*v).(*CHATProtocol_Presence)
+		if x13 == nil {
+			x13 = new(CHATProtocol_Presence)
+		}
 		if err := x13.Value.decodeETF(d); err != nil {
 			return etf.At(err, "presence")
 		}
 		*v = x13
 	case "history":
-		x14 := new(CHATProtocol_History)
+		x14, _ := (*v).(*CHATProtocol_History)
+		if x14 == nil {
+			x14 = new(CHATProtocol_History)
+		}
 		if err := x14.Value.decodeETF(d); err != nil {
 			return etf.At(err, "history")
 		}
 		*v = x14
 	case "roster":
-		x15 := new(CHATProtocol_Roster)
+		x15, _ := (*v).(*CHATProtocol_Roster)
+		if x15 == nil {
+			x15 = new(CHATProtocol_Roster)
+		}
 		if err := x15.Value.decodeETF(d); err != nil {
 			return etf.At(err, "roster")
 		}
 		*v = x15
 	case "ack":
-		x16 := new(CHATProtocol_Ack)
+		x16, _ := (*v).(*CHATProtocol_Ack)
+		if x16 == nil {
+			x16 = new(CHATProtocol_Ack)
+		}
 		if err := x16.Value.decodeETF(d); err != nil {
 			return etf.At(err, "ack")
 		}
 		*v = x16
 	case "io":
-		x17 := new(CHATProtocol_Io)
+		x17, _ := (*v).(*CHATProtocol_Io)
+		if x17 == nil {
+			x17 = new(CHATProtocol_Io)
+		}
 		if err := x17.Value.decodeETF(d); err != nil {
 			return etf.At(err, "io")
 		}
 		*v = x17
 	case "ok":
-		x18 := new(CHATProtocol_Ok)
+		x18, _ := (*v).(*CHATProtocol_Ok)
+		if x18 == nil {
+			x18 = new(CHATProtocol_Ok)
+		}
 		if err := x18.Value.decodeETF(d); err != nil {
 			return etf.At(err, "ok")
 		}
 		*v = x18
 	case "error":
-		x19 := new(CHATProtocol_Error)
+		x19, _ := (*v).(*CHATProtocol_Error)
+		if x19 == nil {
+			x19 = new(CHATProtocol_Error)
+		}
 		if err := x19.Value.decodeETF(d); err != nil {
 			return etf.At(err, "error")
 		}
@@ -3809,7 +4141,10 @@ func (v *CHATMessage) MarshalETF() ([]byte, error) {
 }
 
 // UnmarshalETF decodes exactly one external term holding a CHATMessage from data
-// into v. It copies data once; byte slices in v alias that copy.
+// into v. It copies data once; byte slices in v alias that copy. Like
+// encoding/json, it reuses the slices, pointers and CHOICE alternatives v
+// already holds, so decoding many inputs into one value allocates only
+// the copies; decode into a zero value to keep an earlier result.
 func (v *CHATMessage) UnmarshalETF(data []byte) error {
 	buf := make([]byte, len(data))
 	copy(buf, data)
@@ -3855,7 +4190,12 @@ func (v *CHATMessage) decodeETF(d *etf.Decoder) error {
 	if n3 == 0 {
 		v.Headers = nil
 	} else {
-		s4 := make([][]byte, n3)
+		s4 := v.Headers
+		if cap(s4) >= n3 {
+			s4 = s4[:n3]
+		} else {
+			s4 = make([][]byte, n3)
+		}
 		for i5 := range s4 {
 			x6, err := d.Binary()
 			if err != nil {
@@ -3904,13 +4244,19 @@ func etfDecodeMessageLink(d *etf.Decoder, v *MessageLink) error {
 	}
 	switch string(a) {
 	case "empty":
-		x1 := new(MessageLink_Empty)
+		x1, _ := (*v).(*MessageLink_Empty)
+		if x1 == nil {
+			x1 = new(MessageLink_Empty)
+		}
 		if err := d.Null(); err != nil {
 			return etf.At(err, "empty")
 		}
 		*v = x1
 	case "message":
-		x2 := new(MessageLink_Message)
+		x2, _ := (*v).(*MessageLink_Message)
+		if x2 == nil {
+			x2 = new(MessageLink_Message)
+		}
 		if err := x2.Value.decodeETF(d); err != nil {
 			return etf.At(err, "message")
 		}
@@ -3951,13 +4297,19 @@ func etfDecodeMemberFeed(d *etf.Decoder, v *MemberFeed) error {
 	}
 	switch string(a) {
 	case "p2p":
-		x1 := new(MemberFeed_P2p)
+		x1, _ := (*v).(*MemberFeed_P2p)
+		if x1 == nil {
+			x1 = new(MemberFeed_P2p)
+		}
 		if err := x1.Value.decodeETF(d); err != nil {
 			return etf.At(err, "p2p")
 		}
 		*v = x1
 	case "muc":
-		x2 := new(MemberFeed_Muc)
+		x2, _ := (*v).(*MemberFeed_Muc)
+		if x2 == nil {
+			x2 = new(MemberFeed_Muc)
+		}
 		if err := x2.Value.decodeETF(d); err != nil {
 			return etf.At(err, "muc")
 		}
@@ -3998,13 +4350,19 @@ func etfDecodeHistoryFeed(d *etf.Decoder, v *HistoryFeed) error {
 	}
 	switch string(a) {
 	case "p2p":
-		x1 := new(HistoryFeed_P2p)
+		x1, _ := (*v).(*HistoryFeed_P2p)
+		if x1 == nil {
+			x1 = new(HistoryFeed_P2p)
+		}
 		if err := x1.Value.decodeETF(d); err != nil {
 			return etf.At(err, "p2p")
 		}
 		*v = x1
 	case "muc":
-		x2 := new(HistoryFeed_Muc)
+		x2, _ := (*v).(*HistoryFeed_Muc)
+		if x2 == nil {
+			x2 = new(HistoryFeed_Muc)
+		}
 		if err := x2.Value.decodeETF(d); err != nil {
 			return etf.At(err, "muc")
 		}
