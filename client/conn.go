@@ -314,7 +314,11 @@ func (c *Conn) RequestAll(ctx context.Context, body chat.CHATProtocol, last func
 	op := BodyName(body)
 	norm(body)
 	payload := Encode(c.cfg.Format, &chat.CHATMessage{No: no, Body: body})
-	if _, err := c.mqtt.Publish(ctx, &paho.Publish{Topic: EventsPrefix + c.clientID, QoS: 1, Payload: payload}); err != nil {
+	// Requests go at QoS 0: the protocol's reply, sent after the server
+	// has synced what the request changed, is the acknowledgement. A
+	// PUBACK would only say that the broker saw the request, and a QoS 1
+	// resend after a reconnect could apply a request twice.
+	if _, err := c.mqtt.Publish(ctx, &paho.Publish{Topic: EventsPrefix + c.clientID, QoS: 0, Payload: payload}); err != nil {
 		return nil, fmt.Errorf("client: %s: publish: %w", op, c.orClosed(err))
 	}
 	var out []chat.CHATProtocol

@@ -13,8 +13,9 @@
 #         (anonymous Register with a CSR, then their own certificates);
 #         one-to-one: 200 users, 100 senders each to its own friend;
 #         room: 100 members, one sender; 256-byte texts; DER and ETF;
-#         recipients acknowledge every inbox entry; requests at QoS 1 as
-#         the client library sends them, and once more at QoS 0.
+#         recipients acknowledge every inbox entry; requests at QoS 0 as
+#         the client library sends them (the reply acknowledges), and once
+#         more at QoS 1 for comparison.
 # Closed loop (peak), then chat one-to-one paced at RATE msgs/s (default:
 # half the median chat DER peak of the repeats so far).
 set -euo pipefail
@@ -59,7 +60,7 @@ for rep in $(seq "$REPEATS"); do
   run chat-1to1-der --mode chat --format der --pattern one-to-one --users 200 --messages 20000
   run raw-1to1-qos1 "${RAW[@]}"
   run chat-1to1-etf --mode chat --format etf --pattern one-to-one --users 200 --messages 20000
-  run chat-1to1-der-reqqos0 --mode chat --format der --pattern one-to-one --users 200 --messages 20000 --request-qos 0
+  run chat-1to1-der-reqqos1 --mode chat --format der --pattern one-to-one --users 200 --messages 20000 --request-qos 1
   run chat-room100-der --mode chat --format der --pattern room --users 100 --room-size 100 --messages 300
   run chat-room100-etf --mode chat --format etf --pattern room --users 100 --room-size 100 --messages 300
 done

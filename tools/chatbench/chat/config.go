@@ -77,10 +77,10 @@ type Config struct {
 	Rate float64
 	// NoInboxAck leaves recipients' inbox entries unacknowledged.
 	NoInboxAck bool
-	// RequestQoS is the MQTT QoS of requests, 1 (as the client library
-	// sends them) or 0: the protocol's reply acknowledges a request
-	// either way, and QoS 0 spares the broker's PUBACK and the session
-	// store's record of an acknowledged publish.
+	// RequestQoS is the MQTT QoS of requests, 0 (as the client library
+	// sends them: the protocol's reply acknowledges a request) or 1, which
+	// adds the broker's PUBACK and the session store's record of an
+	// acknowledged publish.
 	RequestQoS byte
 	// Prefix starts every nickname of the run; empty means a random one,
 	// so that runs against one server do not collide.
@@ -99,7 +99,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		URL: "tls://127.0.0.1:8883", Format: DER, Pattern: OneToOne, Users: 20, RoomSize: 100,
-		Size: 64, Messages: 10000, Timeout: 5 * time.Minute, RequestQoS: 1,
+		Size: 64, Messages: 10000, Timeout: 5 * time.Minute, RequestQoS: 0,
 	}
 }
 
@@ -195,7 +195,7 @@ func (c *Config) BindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.SendersPerRoom, "room-senders", c.SendersPerRoom, "chat: senders per room (pattern room; 0 means 1)")
 	fs.BoolVar(&c.NoInboxAck, "no-inbox-ack", c.NoInboxAck, "chat: recipients do not acknowledge their inbox entries")
 	fs.StringVar(&c.Prefix, "prefix", c.Prefix, "chat: nickname `prefix` (default random)")
-	fs.Func("request-qos", "chat: MQTT QoS of requests, 0 or 1 (default 1)", func(s string) error {
+	fs.Func("request-qos", "chat: MQTT QoS of requests, 0 or 1 (default 0, as the client library)", func(s string) error {
 		switch s {
 		case "0", "1":
 			c.RequestQoS = s[0] - '0'
