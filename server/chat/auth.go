@@ -9,6 +9,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 )
 
@@ -58,7 +59,7 @@ func (h *Hook) updateSession(rq *request, a *wire.Auth) (wire.CHATProtocol, erro
 	if len(a.Settings) > 0 {
 		s.Settings = a.Settings
 	}
-	normAuth(&s)
+	fill.Auth(&s)
 	if err := h.st.Set(devKey(rq.nick, rq.device), s.AppendDER(nil)); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package chat
 
 import (
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 )
 
@@ -58,7 +59,7 @@ func (h *Hook) saveFormat(nick, device string, f Format) {
 		}
 	}
 	s.Settings = append(settings, wire.Feature{Key: []byte(formatKey), Value: []byte(f.String())})
-	normAuth(&s)
+	fill.Auth(&s)
 	if err := h.st.Set(devKey(nick, device), s.AppendDER(nil)); err != nil {
 		h.log.Warn("device record not written", "user", nick, "device", device, "error", err)
 	}

@@ -2,6 +2,7 @@ package chat
 
 import (
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 )
 
@@ -120,7 +121,7 @@ func (h *Hook) setContacts(a, b string, ab, ba wire.ContactStatus) (wire.Contact
 			c = wire.Contact{Nickname: []byte(v.other), Created: now}
 		}
 		c.Status, c.Update = v.st, now
-		normContact(&c)
+		fill.Contact(&c)
 		if err := put(batch, contactKey(v.owner, v.other), &c); err != nil {
 			batch.Discard()
 			return views[0], views[1], err

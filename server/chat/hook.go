@@ -16,6 +16,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 	"github.com/chatim/chat/server/ca"
 	"github.com/chatim/chat/server/store"
@@ -285,7 +286,7 @@ func (h *Hook) send(topic string, f Format, no int64, body wire.CHATProtocol) {
 }
 
 func (h *Hook) publish(topic string, f Format, no int64, body wire.CHATProtocol, qos byte) {
-	norm(body)
+	fill.Body(body)
 	p := Encode(f, &wire.CHATMessage{No: no, Body: body})
 	if err := h.srv.Publish(topic, p, false, qos); err != nil {
 		h.log.Warn("publish failed", "topic", topic, "error", err)

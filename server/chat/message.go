@@ -2,6 +2,7 @@ package chat
 
 import (
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/store"
 )
 
@@ -103,7 +104,7 @@ func (h *Hook) stage(b *store.Batch, f feed, m *wire.Message, recipients []strin
 	}
 	m.Id = formatID(id)
 	m.Created = h.millis()
-	normMessage(m)
+	fill.Message(m)
 	if err := put(b, feedKey(f.table, id), m); err != nil {
 		return 0, err
 	}
@@ -158,7 +159,7 @@ func (h *Hook) rewrite(rq *request, f feed, m *wire.Message, recipients []string
 		}
 		next.Type, next.Status = wire.MessageTypeEdited, wire.MessageStatusEdit
 	}
-	normMessage(&next)
+	fill.Message(&next)
 	b := h.st.NewBatch()
 	if err := put(b, feedKey(f.table, id), &next); err != nil {
 		b.Discard()

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 )
 
@@ -103,7 +104,7 @@ func (h *Hook) updateProfile(rq *request, p *wire.Profile) (wire.CHATProtocol, e
 	cur.Nickname, cur.Phone, cur.Settings, cur.Keys, cur.Servers = []byte(rq.nick), p.Phone, p.Settings, p.Keys, p.Servers
 	cur.Update = h.millis()
 	cur.Chats, cur.Contacts, cur.Roster = nil, nil, wire.Roster{Nickname: []byte(rq.nick)}
-	normProfile(&cur)
+	fill.Profile(&cur)
 	errs = append(errs, put(b, profileKey(rq.nick), &cur), b.Set(userIndexKey(rq.nick), nil))
 	if err := errors.Join(errs...); err != nil {
 		b.Discard()

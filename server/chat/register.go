@@ -8,6 +8,7 @@ import (
 	"errors"
 
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 	"github.com/chatim/chat/server/ca"
 )
@@ -73,7 +74,7 @@ func (h *Hook) register(rq *request, r *wire.Register) (wire.CHATProtocol, error
 func profileRecord(nick string, now int64) *wire.Profile {
 	p := &wire.Profile{Nickname: []byte(nick), Update: now}
 	p.Roster.Nickname = []byte(nick)
-	normProfile(p)
+	fill.Profile(p)
 	return p
 }
 
@@ -102,6 +103,6 @@ func (h *Hook) newSession(nick, device string, t wire.AuthType, cert *x509.Certi
 		Session: []byte(nick + "." + device), Type: t, Cert: cert.Raw,
 		Nickname: []byte(nick), Token: sum[:],
 	}
-	normAuth(&a)
+	fill.Auth(&a)
 	return a, token, nil
 }

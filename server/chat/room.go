@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 	"github.com/chatim/chat/server/store"
 )
@@ -160,7 +161,7 @@ func (h *Hook) createRoom(rq *request, r *wire.Room) (wire.CHATProtocol, error) 
 		Id: []byte(id), Name: r.Name, Links: r.Links, Description: r.Description, Settings: r.Settings,
 		Type: r.Type, Tos: r.Tos, Tosupdate: r.Tosupdate, Created: now, Update: now, Status: wire.RoomStatusCreate,
 	}
-	normRoom(&info)
+	fill.Room(&info)
 	extra := func(b *store.Batch) error {
 		return errors.Join(put(b, roomInfoKey(id), &info), b.Set(roomIndexKey(id), r.Name))
 	}
@@ -244,7 +245,7 @@ func (h *Hook) applyMembers(rq *request, id string, ch []memberChange, event str
 			m = wire.Member{Id: now, Feed: &wire.MemberFeed_Muc{Value: wire.MUC{Room: []byte(id)}}, Alias: []byte(c.nick)}
 		}
 		m.Status, m.Update = c.role, now
-		normMember(&m)
+		fill.Member(&m)
 		if err := errors.Join(put(b, memberKey(id, c.nick), &m), b.Set(userRoomKey(c.nick, id), nil)); err != nil {
 			return fail(err)
 		}
@@ -355,7 +356,7 @@ func (h *Hook) patchRoom(rq *request, id string, p *wire.Room) (wire.CHATProtoco
 		r.Tos, r.Tosupdate = p.Tos, h.millis()
 	}
 	r.Update = h.millis()
-	normRoom(&r)
+	fill.Room(&r)
 	b := h.st.NewBatch()
 	if err := errors.Join(put(b, roomInfoKey(id), &r), b.Set(roomIndexKey(id), r.Name)); err != nil {
 		b.Discard()

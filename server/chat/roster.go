@@ -2,6 +2,7 @@ package chat
 
 import (
 	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/internal/fill"
 	"github.com/chatim/chat/server/auth"
 )
 
@@ -116,7 +117,7 @@ func (h *Hook) patchContacts(rq *request, r *wire.Roster) (wire.CHATProtocol, er
 			return nil, orRefuse(err, refuse(CodeNotFound, "contact %s", other))
 		}
 		c.Names, c.Surnames, c.Avatar, c.Settings, c.Update = p.Names, p.Surnames, p.Avatar, p.Settings, h.millis()
-		normContact(&c)
+		fill.Contact(&c)
 		if err := put(b, contactKey(rq.nick, other), &c); err != nil {
 			b.Discard()
 			return nil, err
