@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
@@ -30,7 +31,20 @@ type Options struct {
 
 	// CacheSize is the block cache size in bytes. Zero means 64 MiB.
 	CacheSize int64
+
+	// SyncInterval is the shortest time between two syncs of the
+	// write-ahead log. A synced write that arrives sooner waits for the
+	// interval to pass and then shares one sync with every write that
+	// came in meanwhile: it is still on disk before its commit returns,
+	// but concurrent writers pay for fewer fsyncs. Zero means
+	// DefaultSyncInterval; a negative value syncs at once.
+	SyncInterval time.Duration
 }
+
+// DefaultSyncInterval is the default Options.SyncInterval. Measured on
+// the chat path (BENCHMARKS.md): at 1,480 messages/s it cut the server's
+// CPU per message by about a quarter, for about 1 ms more median latency.
+const DefaultSyncInterval = time.Millisecond
 
 // Store is an open Pebble database. Its methods are safe for concurrent use.
 type Store struct {
@@ -73,6 +87,14 @@ func Open(dir string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: lock: %w", dir, err)
 	}
 
+	syncInterval := opts.SyncInterval
+	switch {
+	case syncInterval == 0:
+		syncInterval = DefaultSyncInterval
+	case syncInterval < 0:
+		syncInterval = 0
+	}
+
 	cache := pebble.NewCache(cacheSize)
 	defer cache.Unref()
 	popts := &pebble.Options{
@@ -82,6 +104,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 		FormatMajorVersion: FormatMajorVersion,
 		Merger:             seqMerger,
 		Logger:             pebbleLogger{logger},
+		WALMinSyncInterval: func() time.Duration { return syncInterval },
 	}
 	db, err := pebble.Open(dir, popts)
 	if err != nil {
