@@ -213,15 +213,20 @@ func (e *SubscribeError) Error() string {
 	return fmt.Sprintf("client: subscribe %s refused: reason code %#x", e.Topic, e.Reason)
 }
 
-// Subscribe subscribes to topics (QoS 1) not yet subscribed. The first
-// refused topic is reported as a *SubscribeError; the others stay
-// subscribed.
+// Subscribe subscribes to topics not yet subscribed. The first refused
+// topic is reported as a *SubscribeError; the others stay subscribed.
+//
+// Subscriptions are QoS 0. The session is clean, so a QoS 1 subscription
+// would not bring back anything missed while disconnected; what the
+// protocol guarantees comes from the server's inbox, which redelivers every
+// message until its Ack. QoS 1 would only add a PUBACK per delivery and
+// make the broker persist an inflight copy of each reply.
 func (c *Conn) Subscribe(ctx context.Context, topics ...string) error {
 	var want []paho.SubscribeOptions
 	c.mu.Lock()
 	for _, t := range topics {
 		if !c.subs[t] {
-			want = append(want, paho.SubscribeOptions{Topic: t, QoS: 1})
+			want = append(want, paho.SubscribeOptions{Topic: t, QoS: 0})
 		}
 	}
 	c.mu.Unlock()

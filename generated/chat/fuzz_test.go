@@ -20,17 +20,36 @@ func seeds(f *testing.F, enc func(chat.Value) []byte) {
 	}
 }
 
+// usedMessage returns a CHATMessage that already holds slices, pointers
+// and CHOICE alternatives, for decoding into.
+func usedMessage(t *testing.T) *chat.CHATMessage {
+	var m chat.CHATMessage
+	if err := m.UnmarshalDER(textMessage().AppendDER(nil)); err != nil {
+		t.Fatal(err)
+	}
+	return &m
+}
+
 // FuzzCHATMessageDER checks that whatever decodes re-encodes to the same
-// bytes: the decoder accepts only canonical DER.
+// bytes: the decoder accepts only canonical DER. Decoding into a value
+// that holds an earlier message must accept and produce the same.
 func FuzzCHATMessageDER(f *testing.F) {
 	seeds(f, func(v chat.Value) []byte { return v.AppendDER(nil) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var m chat.CHATMessage
-		if err := m.UnmarshalDER(data); err != nil {
+		err := m.UnmarshalDER(data)
+		used := usedMessage(t)
+		if uerr := used.UnmarshalDER(data); (uerr == nil) != (err == nil) {
+			t.Fatalf("decoding into a used value: %v; into a zero value: %v", uerr, err)
+		}
+		if err != nil {
 			return
 		}
 		if out := m.AppendDER(nil); !bytes.Equal(out, data) {
 			t.Fatalf("decoded but re-encodes differently:\n in % x\nout % x", data, out)
+		}
+		if out := used.AppendDER(nil); !bytes.Equal(out, data) {
+			t.Fatalf("decoded into a used value but re-encodes differently:\n in % x\nout % x", data, out)
 		}
 		var e chat.CHATMessage
 		if err := e.UnmarshalETF(m.AppendETF(nil)); err != nil {
@@ -47,10 +66,18 @@ func FuzzCHATMessageETF(f *testing.F) {
 	seeds(f, func(v chat.Value) []byte { return v.AppendETF(nil) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var m chat.CHATMessage
-		if err := m.UnmarshalETF(data); err != nil {
+		err := m.UnmarshalETF(data)
+		used := usedMessage(t)
+		if uerr := used.UnmarshalETF(data); (uerr == nil) != (err == nil) {
+			t.Fatalf("decoding into a used value: %v; into a zero value: %v", uerr, err)
+		}
+		if err != nil {
 			return
 		}
 		e1 := m.AppendETF(nil)
+		if !bytes.Equal(used.AppendETF(nil), e1) {
+			t.Fatalf("decoded into a used value, the value differs")
+		}
 		var m2 chat.CHATMessage
 		if err := m2.UnmarshalETF(e1); err != nil {
 			t.Fatalf("re-encoding does not decode: %v", err)
