@@ -530,14 +530,28 @@ func (m *module) derDecodeList(g *fn, t *asn1.Type, dec dref, target, tag jen.Co
 		jen.List(jen.Id(l), jen.Err()).Op(":=").Add(dec.call()).Dot("Enter").Call(tag),
 		jen.If(jen.Err().Op("!=").Nil()).Block(h(jen.Err())),
 		jen.Id(n).Op(":=").Lit(0),
-		jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
-			jen.If(jen.Err().Op(":=").Id(c).Dot("Skip").Call(), jen.Err().Op("!=").Nil()).Block(
-				h(jen.Qual(derPkg, "AtIndex").Call(jen.Err(), jen.Id(n))))),
+	}
+	if t.Kind == asn1.SetOf {
+		// The counting pass also checks the DER order of the elements.
+		p := g.v("p")
+		out = append(out,
+			jen.Var().Id(p).Index().Byte(),
+			jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
+				jen.Var().Err().Error(),
+				jen.If(jen.List(jen.Id(p), jen.Err()).Op("=").Id(c).Dot("SkipOrdered").Call(jen.Id(p)), jen.Err().Op("!=").Nil()).Block(
+					h(jen.Qual(derPkg, "AtIndex").Call(jen.Err(), jen.Id(n))))))
+	} else {
+		out = append(out,
+			jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
+				jen.If(jen.Err().Op(":=").Id(c).Dot("Skip").Call(), jen.Err().Op("!=").Nil()).Block(
+					h(jen.Qual(derPkg, "AtIndex").Call(jen.Err(), jen.Id(n))))))
+	}
+	out = append(out,
 		jen.If(jen.Id(n).Op("==").Lit(0)).Block(zero).Else().Block(append(reuseSlice(s, n, target, sliceType),
 			jen.For(jen.Id(i).Op(":=").Range().Id(s)).Block(elem...),
 			jen.Add(target).Op("=").Id(s))...),
 		check(jen.Id(l).Dot("Finish").Call(), h),
-	}
+	)
 	return append(out, m.checkSize(t, target, dec.call().Dot("Offset").Call(), derPkg, h)...)
 }
 

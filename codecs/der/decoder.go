@@ -1,5 +1,7 @@
 package der
 
+import "bytes"
+
 // Default limits applied when a Limits field is zero.
 const (
 	DefaultMaxDepth = 128
@@ -265,6 +267,27 @@ func (d *Decoder) Skip() error {
 	}
 	d.pos = h.end
 	return nil
+}
+
+// SkipOrdered consumes one element of a SET OF like Skip and returns its
+// whole encoding (aliasing the input). prev is the encoding of the element
+// before it, nil for the first: DER orders the elements of a SET OF by
+// their encodings compared as octet strings (X.690 §11.6), so an element
+// that sorts before prev is an error. Two complete encodings never differ
+// only by trailing zero octets, so the standard's zero padding of the
+// shorter one changes nothing and bytes.Compare decides.
+func (d *Decoder) SkipOrdered(prev []byte) ([]byte, error) {
+	start := d.pos
+	h, err := d.next()
+	if err != nil {
+		return nil, err
+	}
+	cur := d.data[start:h.end:h.end]
+	if prev != nil && bytes.Compare(prev, cur) > 0 {
+		return nil, errAt(start, ErrSetOrder)
+	}
+	d.pos = h.end
+	return cur, nil
 }
 
 // Raw consumes one element of any tag and returns its tag and contents

@@ -269,3 +269,39 @@ func nested(n int) []byte {
 	}
 	return b
 }
+
+func TestSkipOrdered(t *testing.T) {
+	a := []byte{0x04, 0x01, 'a'}
+	b := []byte{0x04, 0x01, 'b'}
+	ab := []byte{0x04, 0x02, 'a', 'b'}
+	for _, tc := range []struct {
+		name  string
+		elems [][]byte
+		bad   int // index of the refused element, -1 for none
+	}{
+		{"ascending (the length octet sorts before the contents)", [][]byte{a, b, ab}, -1},
+		{"equal", [][]byte{a, a}, -1},
+		{"descending", [][]byte{b, a}, 1},
+		{"longer first", [][]byte{ab, a}, 1},
+	} {
+		var in []byte
+		for _, e := range tc.elems {
+			in = append(in, e...)
+		}
+		d := NewDecoder(in, Limits{})
+		var prev []byte
+		var err error
+		i := 0
+		for ; d.More(); i++ {
+			if prev, err = d.SkipOrdered(prev); err != nil {
+				break
+			}
+		}
+		switch {
+		case tc.bad < 0 && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.bad >= 0 && (!errors.Is(err, ErrSetOrder) || i != tc.bad):
+			t.Errorf("%s: element %d: %v, want ErrSetOrder at element %d", tc.name, i, err, tc.bad)
+		}
+	}
+}

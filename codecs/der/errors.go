@@ -31,6 +31,7 @@ var (
 	ErrConstraint        = errors.New("constraint violated")
 	ErrConstructedString = errors.New("constructed string")
 	ErrMissing           = errors.New("missing element")
+	ErrSetOrder          = errors.New("SET OF elements not in ascending order")
 )
 
 // DecodeError describes why and where decoding failed: Offset is the
