@@ -9,7 +9,8 @@
 // advance only on success. It rejects indefinite lengths (§10.1),
 // non-minimal lengths (§10.1), non-minimal INTEGERs (§8.3.2), BOOLEANs other
 // than 00 and FF (§11.1), constructed strings (§10.2), non-minimal
-// high-tag-number forms (§8.1.2.4) and trailing data. Every length is
+// high-tag-number forms (§8.1.2.4), SET OF elements out of order (§11.6,
+// through SkipOrdered) and trailing data. Every length is
 // checked against the bytes remaining before anything is sliced, so a
 // declared length never causes an allocation, and nesting is bounded by
 // Limits.MaxDepth.
