@@ -537,9 +537,9 @@ func (m *module) derDecodeList(g *fn, t *asn1.Type, dec dref, target, tag jen.Co
 		out = append(out,
 			jen.Var().Id(p).Index().Byte(),
 			jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
-				jen.Var().Err().Error(),
-				jen.If(jen.List(jen.Id(p), jen.Err()).Op("=").Id(c).Dot("SkipOrdered").Call(jen.Id(p)), jen.Err().Op("!=").Nil()).Block(
-					h(jen.Qual(derPkg, "AtIndex").Call(jen.Err(), jen.Id(n))))))
+				jen.Var().Id("serr").Error(),
+				jen.If(jen.List(jen.Id(p), jen.Id("serr")).Op("=").Id(c).Dot("SkipOrdered").Call(jen.Id(p)), jen.Id("serr").Op("!=").Nil()).Block(
+					h(jen.Qual(derPkg, "AtIndex").Call(jen.Id("serr"), jen.Id(n))))))
 	} else {
 		out = append(out,
 			jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
