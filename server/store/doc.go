@@ -3,7 +3,11 @@
 // A data directory holds a single store (DIR/db). Every write that is
 // acknowledged to anybody is committed with [pebble.Sync]: when Set, Delete,
 // Batch.Commit or NextSeq return nil, the data survives a crash of the
-// process or of the machine. The store is opened with an explicit Pebble
+// process or of the machine. Syncs of the write-ahead log are at least
+// [Options.SyncInterval] apart (1 ms by default): a synced commit that comes
+// sooner waits and shares the next sync with the commits around it, which
+// costs it at most that interval and saves an fsync per concurrent writer.
+// The store is opened with an explicit Pebble
 // format major version ([FormatMajorVersion]) and holds the directory lock for
 // as long as it is open: a second Open of the same directory, from this or
 // another process, fails at once with an error wrapping [ErrLocked].
