@@ -125,9 +125,12 @@ func Dial(ctx context.Context, cfg Config) (*Conn, error) {
 	o := transport.ConnectOptions{
 		ClientID:   c.clientID,
 		CleanStart: true,
-		TLS:        tlsConf,
-		OnPublish:  c.dispatch,
-		OnError:    func(err error) { c.fail(err) },
+		// Every subscription is QoS 0 (see Subscribe): nothing is ever in
+		// flight to this client.
+		ReceiveMaximum: transport.QoS0ReceiveMaximum,
+		TLS:            tlsConf,
+		OnPublish:      c.dispatch,
+		OnError:        func(err error) { c.fail(err) },
 	}
 	if cfg.Nick != "" && len(cfg.Password) > 0 && (cfg.Certificate == nil || NeedsPassword(cfg.URL)) {
 		o.Username, o.Password = cfg.Nick, cfg.Password

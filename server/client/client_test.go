@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"fmt"
 	"github.com/chatim/chat/internal/testpki"
 
 	"bytes"
@@ -32,8 +33,9 @@ import (
 // records the identity the broker saw for each client id.
 type recorder struct {
 	mqtt.HookBase
-	mu  sync.Mutex
-	who map[string]string
+	mu      sync.Mutex
+	who     map[string]string
+	recvMax map[string]uint16 // Receive Maximum announced in CONNECT
 }
 
 func (h *recorder) ID() string { return "recorder" }
@@ -57,6 +59,7 @@ func (h *recorder) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) boo
 	}
 	h.mu.Lock()
 	h.who[cl.ID] = who
+	h.recvMax[cl.ID] = pk.Properties.ReceiveMaximum
 	h.mu.Unlock()
 	return true
 }
@@ -67,6 +70,12 @@ func (h *recorder) identity(id string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.who[id]
+}
+
+func (h *recorder) receiveMaximum(id string) uint16 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.recvMax[id]
 }
 
 type broker struct {
@@ -104,7 +113,7 @@ func startBroker(t *testing.T) *broker {
 // listeners on loopback; the caller closes it.
 func newBroker(t *testing.T) *broker {
 	t.Helper()
-	b := &broker{rec: &recorder{who: map[string]string{}}, pki: testpki.New(t), url: map[string]string{}}
+	b := &broker{rec: &recorder{who: map[string]string{}, recvMax: map[string]uint16{}}, pki: testpki.New(t), url: map[string]string{}}
 	b.srv = mqtt.New(&mqtt.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := b.srv.AddHook(b.rec, nil); err != nil {
 		t.Fatal(err)
@@ -198,6 +207,73 @@ func TestConnectPublishSubscribe(t *testing.T) {
 				t.Fatal("no message")
 			}
 		})
+	}
+}
+
+// TestConnectReceiveMaximum checks the Receive Maximum the client
+// announces, and that with none announced the broker sends many QoS 1
+// messages before any is acknowledged.
+func TestConnectReceiveMaximum(t *testing.T) {
+	b := startBroker(t)
+	ctx := testContext(t)
+	for _, tc := range []struct {
+		set, want uint16
+		qos1      bool // subscribe at QoS 1, hold the acknowledgements
+	}{{0, 0, true}, {client.QoS0ReceiveMaximum, client.QoS0ReceiveMaximum, false}} {
+		id := fmt.Sprintf("recvmax-%d", tc.set)
+		const n = 200
+		got := make(chan *paho.Publish, n)
+		release := make(chan struct{})
+		c, err := client.Connect(ctx, b.url["tcp"], client.ConnectOptions{
+			ClientID: id, Username: "bob", Password: []byte("secret"), CleanStart: true,
+			ReceiveMaximum: tc.set,
+			OnPublish: func(p *paho.Publish) {
+				<-release // the acknowledgement waits until all are published
+				got <- p
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rm := b.rec.receiveMaximum(id); rm != tc.want {
+			t.Errorf("%s: broker saw Receive Maximum %d, want %d", id, rm, tc.want)
+		}
+		topic := "t/" + id
+		qos := byte(0)
+		if tc.qos1 {
+			qos = 1
+		}
+		if _, err := c.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: topic, QoS: qos}}}); err != nil {
+			t.Fatal(err)
+		}
+		pub, err := client.Connect(ctx, b.url["tcp"], client.ConnectOptions{
+			ClientID: id + "-pub", Username: "bob", Password: []byte("secret"), CleanStart: true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			if _, err := pub.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Payload: []byte{byte(i)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		close(release)
+		seen := map[byte]bool{}
+		for len(seen) < n {
+			select {
+			case p := <-got:
+				if p.QoS != qos {
+					t.Fatalf("%s: delivered at QoS %d, want %d", id, p.QoS, qos)
+				}
+				seen[p.Payload[0]] = true
+			case <-ctx.Done():
+				t.Fatalf("%s: %d of %d messages arrived", id, len(seen), n)
+			}
+		}
+		for _, c := range []*paho.Client{c, pub} {
+			_ = c.Disconnect(&paho.Disconnect{})
+			<-c.Done()
+		}
 	}
 }
 

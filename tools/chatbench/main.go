@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 
 	"github.com/chatim/chat/tools/chatbench/bench"
 	chatmode "github.com/chatim/chat/tools/chatbench/chat"
@@ -55,6 +56,7 @@ func run(args []string) error {
 	fs.StringVar(&cfg.TopicTemplate, "topic-template", cfg.TopicTemplate, "topic `template`, %d is the publisher number")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "report the CPU time of this local broker `pid` too")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	memProfile := fs.String("memprofile", "", "write chatbench's own heap profile to `file` when the run ends")
 	mode := fs.String("mode", "raw", "raw (publish and subscribe on topics) or chat (the CHAT protocol; patterns one-to-one, room)")
 	chatCfg := chatmode.DefaultConfig()
 	chatCfg.BindFlags(fs)
@@ -94,6 +96,11 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
@@ -108,6 +115,19 @@ func run(args []string) error {
 		return errors.New("incomplete run: messages lost, duplicated or not published")
 	}
 	return nil
+}
+
+// writeHeapProfile writes the heap profile of this process to file.
+func writeHeapProfile(file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }
 
 func loadTLS(caFile, certFile, keyFile string) (*tls.Config, error) {

@@ -46,7 +46,8 @@ var errRefused = errors.New("chat: request refused")
 // subscribes to its actions/ topic.
 func dial(ctx context.Context, cfg *Config, id, password string, cert *tls.Certificate, onPush func(string, *wire.CHATMessage)) (*peer, error) {
 	p := &peer{id: id, etf: cfg.Format == ETF, qos: cfg.RequestQoS, onPush: onPush, waiting: map[int64]chan wire.CHATProtocol{}}
-	o := client.ConnectOptions{ClientID: id, CleanStart: true, KeepAlive: 60, OnPublish: p.receive}
+	o := client.ConnectOptions{ClientID: id, CleanStart: true, KeepAlive: 60, OnPublish: p.receive,
+		ReceiveMaximum: client.QoS0ReceiveMaximum} // subscriptions are QoS 0, as the chat client's
 	if cfg.TLS != nil {
 		o.TLS = cfg.TLS.Clone()
 	}
