@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -129,7 +130,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	// Subscribers first, so that no message is published before its
 	// subscription exists.
-	subClients, err := connectAll(ctx, cfg, nSub, func(j int) (int, func(*paho.Publish)) {
+	subClients, err := connectAll(ctx, cfg, nSub, subscriberReceiveMaximum(cfg, share(cfg.Messages, nPub, 0)), func(j int) (int, func(*paho.Publish)) {
 		s := subs[j]
 		return nPub + j + 1, func(p *paho.Publish) {
 			now := r.now()
@@ -145,7 +146,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err := subscribeAll(ctx, cfg, subClients, subs); err != nil {
 		return nil, err
 	}
-	pubClients, err := connectAll(ctx, cfg, nPub, func(i int) (int, func(*paho.Publish)) { return i + 1, nil })
+	pubClients, err := connectAll(ctx, cfg, nPub, client.QoS0ReceiveMaximum, func(i int) (int, func(*paho.Publish)) { return i + 1, nil })
 	defer disconnectAll(pubClients)
 	if err != nil {
 		return nil, err
@@ -224,10 +225,23 @@ func (r *run) publish(ctx context.Context, c *paho.Client, i, nPub int) {
 	}
 }
 
-// connectAll connects n clients, connectParallel at a time. spec gives the
-// client number and the publish handler of the j-th. On error the clients
-// connected so far are returned with it.
-func connectAll(ctx context.Context, cfg Config, n int, spec func(j int) (int, func(*paho.Publish))) ([]*paho.Client, error) {
+// subscriberReceiveMaximum is the Receive Maximum of subscribers that
+// receive at most most messages each: no smaller, so that the broker never
+// has to hold a message back for it (mochi stalls once it has), and no
+// larger, since paho allocates a channel of that many pointers per client
+// that the load generator's garbage collector scans.
+func subscriberReceiveMaximum(cfg Config, most int) uint16 {
+	if cfg.QoS == 0 {
+		return client.QoS0ReceiveMaximum
+	}
+	return uint16(max(1, min(most, math.MaxUint16)))
+}
+
+// connectAll connects n clients, connectParallel at a time, each
+// announcing Receive Maximum recvMax. spec gives the client number and
+// the publish handler of the j-th. On error the clients connected so far
+// are returned with it.
+func connectAll(ctx context.Context, cfg Config, n int, recvMax uint16, spec func(j int) (int, func(*paho.Publish))) ([]*paho.Client, error) {
 	clients := make([]*paho.Client, n)
 	errs := make([]error, n)
 	sem := make(chan struct{}, connectParallel)
@@ -240,11 +254,12 @@ func connectAll(ctx context.Context, cfg Config, n int, spec func(j int) (int, f
 			defer func() { <-sem }()
 			num, on := spec(j)
 			clients[j], errs[j] = client.Connect(ctx, cfg.URL, client.ConnectOptions{
-				ClientID:   fmt.Sprintf(cfg.IDTemplate, num),
-				CleanStart: true,
-				KeepAlive:  60,
-				TLS:        cfg.TLS,
-				OnPublish:  on,
+				ClientID:       fmt.Sprintf(cfg.IDTemplate, num),
+				CleanStart:     true,
+				KeepAlive:      60,
+				ReceiveMaximum: recvMax,
+				TLS:            cfg.TLS,
+				OnPublish:      on,
 			})
 		}()
 	}
