@@ -17,10 +17,14 @@
 #         the client library sends them (the reply acknowledges), and once
 #         more at QoS 1 for comparison.
 # Closed loop (peak), then chat one-to-one paced at RATE msgs/s (default:
-# half the median chat DER peak of the repeats so far).
+# half the median chat DER peak of the repeats so far). Each paced run,
+# raw ones too, starts after SETTLE seconds without load (default 15), so
+# that its latency does not include the compactions and collections the
+# run before it left behind.
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
+SETTLE=${SETTLE:-15}
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 OUT=${OUT:-/tmp/chat-e2e-results-$(date -u +%Y%m%dT%H%M%SZ)}
 WORK=$(mktemp -d /tmp/chat-e2e-bench.XXXXXX)
@@ -67,8 +71,11 @@ done
 rate=${RATE:-$(jq -s '[.[] | select(.name=="chat-1to1-der") | .msgs_per_s] | sort | .[length/2|floor] / 2 | floor' "$OUT/load.jsonl")}
 echo "paced rate $rate msgs/s" >&2
 for rep in $(seq "$REPEATS"); do
+  sleep "$SETTLE"
   run "chat-1to1-der-paced-$rate" --mode chat --format der --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
+  sleep "$SETTLE"
   run "chat-1to1-etf-paced-$rate" --mode chat --format etf --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
+  sleep "$SETTLE"
   run "raw-1to1-qos1-paced-$rate" "${RAW[@]/20000/$((rate * 20))}" --rate "$rate"
 done
 jq -s -r 'group_by(.name)[] | {name:.[0].name, n:length,
