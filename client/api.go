@@ -43,10 +43,23 @@ func (c *Conn) Send(ctx context.Context, f Feed, text string) (string, error) {
 }
 
 // Ack acknowledges the delivery of message id of a feed, deleting it from
-// the user's inbox.
+// the user's inbox. It is a notification (see Notify): the server does not
+// answer it and does not sync the delete, so after a crash of the server
+// the message may arrive once more, with the same id. AckConfirmed waits
+// for the server's synced answer instead.
 func (c *Conn) Ack(ctx context.Context, f Feed, id string) error {
-	_, err := c.Request(ctx, &chat.CHATProtocol_Ack{Value: chat.Ack{Table: []byte(f.Table()), Id: []byte(id)}})
+	return c.Notify(ctx, ackBody(f, id))
+}
+
+// AckConfirmed acknowledges like Ack and returns once the server has
+// synced the delete; ErrNotFound means the entry was not in the inbox.
+func (c *Conn) AckConfirmed(ctx context.Context, f Feed, id string) error {
+	_, err := c.Request(ctx, ackBody(f, id))
 	return err
+}
+
+func ackBody(f Feed, id string) *chat.CHATProtocol_Ack {
+	return &chat.CHATProtocol_Ack{Value: chat.Ack{Table: []byte(f.Table()), Id: []byte(id)}}
 }
 
 // Typing tells the other parties of a feed that the user is typing.

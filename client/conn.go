@@ -295,6 +295,21 @@ func (c *Conn) Request(ctx context.Context, body chat.CHATProtocol) (chat.CHATPr
 	return replies[0], nil
 }
 
+// Notify sends body as a request that wants no reply (number 0): the
+// server serves it and reports nothing, not even a refusal. It returns
+// once the request is handed to the connection. The server serves a
+// connection's requests in order, so a later Request's reply means that
+// the notification has been served.
+func (c *Conn) Notify(ctx context.Context, body chat.CHATProtocol) error {
+	op := BodyName(body)
+	norm(body)
+	payload := Encode(c.cfg.Format, &chat.CHATMessage{No: 0, Body: body})
+	if _, err := c.mqtt.Publish(ctx, &paho.Publish{Topic: EventsPrefix + c.clientID, QoS: 0, Payload: payload}); err != nil {
+		return fmt.Errorf("client: %s: publish: %w", op, c.orClosed(err))
+	}
+	return nil
+}
+
 // MaxReplies bounds the replies RequestAll collects for one request.
 const MaxReplies = 10000
 

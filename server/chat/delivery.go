@@ -265,7 +265,10 @@ func (h *Hook) addInbox(b *store.Batch, nick, table string, id uint64, checkDup 
 }
 
 // ack serves a recipient's Ack{table, id}: the inbox entry is deleted
-// (synced) and the next entries may be sent.
+// and the next entries may be sent. The delete is synced when the Ack
+// expects a reply. An Ack with no reply (NoReply, as clients send them)
+// is not synced: a crash may undo it, and the message is then delivered
+// once more, which recipients recognise by its id.
 func (h *Hook) ack(rq *request, a *wire.Ack) (wire.CHATProtocol, error) {
 	f, ok := parseTable(string(a.Table))
 	id, idOK := parseID(a.Id)
@@ -292,7 +295,11 @@ func (h *Hook) ack(rq *request, a *wire.Ack) (wire.CHATProtocol, error) {
 		b.Discard()
 		return nil, err
 	}
-	if err := b.Commit(); err != nil {
+	commit := b.Commit
+	if rq.no == NoReply {
+		commit = b.CommitNoSync
+	}
+	if err := commit(); err != nil {
 		return nil, err
 	}
 	h.dlv.acked(rq.nick, f.table, id)

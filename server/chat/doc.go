@@ -15,13 +15,15 @@
 // codes of priv/proto/README.md: invalid_data, not_implemented,
 // not_authorized, not_found, conflict, too_large, and internal for a failure
 // of the store (nothing was changed; the request may be retried).
-// Anonymous clients (anon.<device>) may only send Register.
+// Anonymous clients (anon.<device>) may only send Register. A request
+// with no 0 (NoReply) is served without any reply, success or refusal:
+// clients send their inbox Acks so.
 //
 // Replies are published with QoS 1 (a client subscribed to its actions/
 // topic with QoS 1 and a persistent session gets a missed reply on
 // reconnect); everything else with QoS 0: delivery guarantees come from the
 // protocol (inbox and Ack below), not from MQTT, which spares a persisted
-// inflight record per// delivery. Server-initiated messages have no 0. Broadcasts on shared
+// inflight record per delivery. Server-initiated messages have no 0. Broadcasts on shared
 // topics (private/, room/, contacts/, devices/) use the format of the
 // request that caused them; redeliveries and presence use the format the
 // receiving device last used (kept in its device record, DER by default).
@@ -46,7 +48,10 @@
 // recipient (every party or member but the sender) in one synced batch,
 // then published on the feed topic, then acknowledged to the sender with
 // Ack{table, id}. An inbox entry stays until its user sends Ack{table, id}
-// (from any device). Entries are sent again, in inbox order, on
+// (from any device). An Ack with no 0 gets no reply and its delete is not
+// synced: a crash may undo it, and the entry is then delivered once more
+// (recipients know it by its id). An Ack that asks for a reply is synced
+// before the OK. Entries are sent again, in inbox order, on
 // actions/<client> of every connected device of the user, as
 // CHATMessage{no 0, message}: when a device subscribes to its actions/
 // topic (every reconnect), and when a connected user has not acknowledged

@@ -269,6 +269,12 @@ func (d *dev) send(body wire.CHATProtocol) int64 {
 	return d.no
 }
 
+// notify publishes a request with number 0, which wants no reply.
+func (d *dev) notify(body wire.CHATProtocol) {
+	d.t.Helper()
+	d.raw(chat.Encode(d.f, &wire.CHATMessage{No: chat.NoReply, Body: body}))
+}
+
 // call sends a request and returns the body of its reply.
 func (d *dev) call(body wire.CHATProtocol) wire.CHATProtocol {
 	d.t.Helper()

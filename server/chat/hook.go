@@ -203,10 +203,17 @@ func (h *Hook) serve(clientID string, payload []byte) {
 		}
 		body = &wire.CHATProtocol_Error{Value: wire.ERROR{Code: code}}
 	}
-	if body != nil {
+	if body != nil && m.No != NoReply {
 		h.reply(clientID, f, m.No, body)
 	}
 }
+
+// NoReply is the request number that asks for no reply: the request is
+// served, and its outcome, success or refusal, is not reported. Nothing
+// is acknowledged, so what such a request writes need not be synced
+// before it returns (see ack). An undecodable payload, whose number is
+// unknown, is still answered.
+const NoReply = 0
 
 // dispatch runs the handler of one request body. A panic in a handler is
 // a bug: it is logged and answered with CodeInternal rather than taking the

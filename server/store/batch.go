@@ -59,6 +59,17 @@ func (b *Batch) Len() int {
 // The batch cannot be used afterwards, whatever the outcome. On error none
 // of the batch's writes is applied.
 func (b *Batch) Commit() error {
+	return b.commit(pebble.Sync)
+}
+
+// CommitNoSync applies the batch atomically without waiting for the disk:
+// for writes that nothing acknowledges to a client. A crash may lose the
+// batch, all of it or none. The batch cannot be used afterwards.
+func (b *Batch) CommitNoSync() error {
+	return b.commit(pebble.NoSync)
+}
+
+func (b *Batch) commit(opts *pebble.WriteOptions) error {
 	if b.done {
 		return ErrBatchDone
 	}
@@ -69,7 +80,7 @@ func (b *Batch) Commit() error {
 	if b.s.closed {
 		return ErrClosed
 	}
-	if err := b.b.Commit(pebble.Sync); err != nil {
+	if err := b.b.Commit(opts); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil

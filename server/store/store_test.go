@@ -271,3 +271,45 @@ func TestClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchCommitNoSync checks that an unsynced commit is applied at once,
+// atomically, and kept by a clean close.
+func TestBatchCommitNoSync(t *testing.T) {
+	backends(t, func(t *testing.T, open func() *Store) {
+		s := open()
+		if err := s.Set([]byte("inbox/1"), []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		b := s.NewBatch()
+		if err := b.Delete([]byte("inbox/1")); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Set([]byte("inbox/2"), []byte("y")); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.CommitNoSync(); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.CommitNoSync(); !errors.Is(err, ErrBatchDone) {
+			t.Fatalf("second CommitNoSync: %v, want ErrBatchDone", err)
+		}
+		check := func(when string) {
+			if _, err := s.Get([]byte("inbox/1")); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("%s: deleted key: %v, want ErrNotFound", when, err)
+			}
+			if v, err := s.Get([]byte("inbox/2")); err != nil || string(v) != "y" {
+				t.Fatalf("%s: Get = %q, %v", when, v, err)
+			}
+		}
+		check("after commit")
+		late := s.NewBatch()
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := late.CommitNoSync(); !errors.Is(err, ErrClosed) {
+			t.Fatalf("CommitNoSync on a closed store: %v, want ErrClosed", err)
+		}
+		s = open()
+		check("after reopen")
+	})
+}

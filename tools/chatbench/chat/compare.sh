@@ -13,7 +13,9 @@
 #         (anonymous Register with a CSR, then their own certificates);
 #         one-to-one: 200 users, 100 senders each to its own friend;
 #         room: 100 members, one sender; 256-byte texts; DER and ETF;
-#         recipients acknowledge every inbox entry; requests at QoS 0 as
+#         recipients acknowledge every inbox entry as the client library
+#         does (a notification, no answer; paced once more with each Ack
+#         awaiting the server's synced OK); requests at QoS 0 as
 #         the client library sends them (the reply acknowledges), and once
 #         more at QoS 1 for comparison.
 # Closed loop (peak), then chat one-to-one paced at RATE msgs/s (default:
@@ -75,6 +77,8 @@ for rep in $(seq "$REPEATS"); do
   run "chat-1to1-der-paced-$rate" --mode chat --format der --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
   sleep "$SETTLE"
   run "chat-1to1-etf-paced-$rate" --mode chat --format etf --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
+  sleep "$SETTLE"
+  run "chat-1to1-der-confirmedack-paced-$rate" --mode chat --format der --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate" --confirmed-inbox-ack
   sleep "$SETTLE"
   run "raw-1to1-qos1-paced-$rate" "${RAW[@]/20000/$((rate * 20))}" --rate "$rate"
 done

@@ -77,6 +77,11 @@ type Config struct {
 	Rate float64
 	// NoInboxAck leaves recipients' inbox entries unacknowledged.
 	NoInboxAck bool
+	// ConfirmedInboxAck makes recipients send each inbox Ack as a request
+	// that awaits the server's synced OK, instead of as a notification
+	// (request number 0: no answer, the delete not synced), which is how
+	// the client library sends them.
+	ConfirmedInboxAck bool
 	// RequestQoS is the MQTT QoS of requests, 0 (as the client library
 	// sends them: the protocol's reply acknowledges a request) or 1, which
 	// adds the broker's PUBACK and the session store's record of an
@@ -194,6 +199,7 @@ func (c *Config) BindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.RoomSize, "room-size", c.RoomSize, "chat: members per room (pattern room)")
 	fs.IntVar(&c.SendersPerRoom, "room-senders", c.SendersPerRoom, "chat: senders per room (pattern room; 0 means 1)")
 	fs.BoolVar(&c.NoInboxAck, "no-inbox-ack", c.NoInboxAck, "chat: recipients do not acknowledge their inbox entries")
+	fs.BoolVar(&c.ConfirmedInboxAck, "confirmed-inbox-ack", c.ConfirmedInboxAck, "chat: recipients await the server's synced OK for each inbox Ack")
 	fs.StringVar(&c.Prefix, "prefix", c.Prefix, "chat: nickname `prefix` (default random)")
 	fs.Func("request-qos", "chat: MQTT QoS of requests, 0 or 1 (default 0, as the client library)", func(s string) error {
 		switch s {

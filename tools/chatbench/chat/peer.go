@@ -41,6 +41,10 @@ type peer struct {
 // errRefused wraps an ERROR reply.
 var errRefused = errors.New("chat: request refused")
 
+// codeNotFound is the ERROR code of a request for something absent, such
+// as an Ack of an entry no longer in the inbox.
+const codeNotFound = "not_found"
+
 // dial connects device id (nick.device, or anon.device) to the server:
 // with cert over TLS and QUIC, with password over TCP and WebSocket, and
 // subscribes to its actions/ topic.
@@ -152,6 +156,16 @@ func (p *peer) request(ctx context.Context, body wire.CHATProtocol) (wire.CHATPr
 		forget()
 		return nil, fmt.Errorf("chat: %s: connection lost awaiting request %d", p.id, no)
 	}
+}
+
+// notify sends body as a request that wants no reply (number 0), as the
+// client library sends inbox Acks.
+func (p *peer) notify(ctx context.Context, body wire.CHATProtocol) error {
+	payload := encode(p.etf, &wire.CHATMessage{No: 0, Body: body})
+	if _, err := p.c.Publish(ctx, &paho.Publish{Topic: eventsPrefix + p.id, QoS: p.qos, Payload: payload}); err != nil {
+		return fmt.Errorf("chat: %s: publish: %w", p.id, err)
+	}
+	return nil
 }
 
 func encode(etf bool, m *wire.CHATMessage) []byte {

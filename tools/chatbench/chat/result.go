@@ -32,7 +32,7 @@ type Result struct {
 	Duplicated  int64  `json:"duplicated"`   // live deliveries received twice
 	Redelivered int64  `json:"redelivered"`  // first received from the inbox, not live
 	Stray       int64  `json:"stray"`        // not from a sender of this run
-	InboxAcks   int64  `json:"inbox_acks"`   // recipients' Acks answered OK
+	InboxAcks   int64  `json:"inbox_acks"`   // recipients' Acks sent, or answered OK with ConfirmedInboxAck
 	InboxErrors int64  `json:"inbox_errors"` // recipients' Acks refused or unanswered
 	FirstError  string `json:"first_error,omitempty"`
 

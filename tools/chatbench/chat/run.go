@@ -3,7 +3,9 @@ package chat
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +29,7 @@ type user struct {
 
 	aqMu sync.Mutex
 	aq   []wire.Ack
+	last *wire.Ack // the last Ack sent as a notification
 	wake chan struct{}
 }
 
@@ -151,6 +154,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	cpu1, srv1 := processCPU(), serverCPU(cfg.ServerPID)
 	stopAckers()
 	ackers.Wait()
+	if !cfg.NoInboxAck && !cfg.ConfirmedInboxAck {
+		r.checkAcks(ctx)
+	}
 
 	end := max(r.lastEvent.Load(), begin)
 	res := r.result(time.Duration(end - begin))
@@ -272,6 +278,26 @@ func (r *run) send(ctx context.Context, s *sender) {
 		r.acked.Add(1)
 		r.event(now)
 	}
+}
+
+// checkAcks makes sure the server applied the recipients' Ack
+// notifications: each recipient sends its last one again as a request
+// awaiting an answer, which must be not_found. The server serves a
+// connection's requests in order, so the answer also means that every
+// earlier notification was served.
+func (r *run) checkAcks(ctx context.Context) {
+	_ = parallel(len(r.users), func(i int) error {
+		u := r.users[i]
+		if u.last == nil {
+			return nil
+		}
+		_, err := u.p.request(ctx, &wire.CHATProtocol_Ack{Value: *u.last})
+		if err == nil || !errors.Is(err, errRefused) || !strings.HasSuffix(err.Error(), "ERROR "+codeNotFound) {
+			r.ackErrs.Add(1)
+			r.fail(fmt.Errorf("inbox ack %s %s/%s not applied: confirmed again: %v", u.id, u.last.Table, u.last.Id, err))
+		}
+		return nil
+	})
 }
 
 func isDone(p *peer) bool {
@@ -398,8 +424,9 @@ func (u *user) enqueue(table string, id []byte) {
 	}
 }
 
-// acker sends u's queued inbox acknowledgements, one request at a time
-// as a client does.
+// acker sends u's queued inbox acknowledgements as the client library
+// does, without waiting for an answer; with ConfirmedInboxAck one request
+// at a time, each awaiting the server's synced OK.
 func (u *user) acker(ctx context.Context) {
 	for {
 		u.aqMu.Lock()
@@ -407,7 +434,16 @@ func (u *user) acker(ctx context.Context) {
 		u.aq = nil
 		u.aqMu.Unlock()
 		for _, a := range q {
-			if _, err := u.p.request(ctx, &wire.CHATProtocol_Ack{Value: a}); err != nil {
+			var err error
+			if u.r.cfg.ConfirmedInboxAck {
+				_, err = u.p.request(ctx, &wire.CHATProtocol_Ack{Value: a})
+			} else {
+				err = u.p.notify(ctx, &wire.CHATProtocol_Ack{Value: a})
+			}
+			if err == nil {
+				u.last = &a
+			}
+			if err != nil {
 				u.r.ackErrs.Add(1)
 				if ctx.Err() == nil {
 					u.r.fail(fmt.Errorf("inbox ack %s %s/%s: %w", u.id, a.Table, a.Id, err))

@@ -57,14 +57,19 @@ func inbox(t *testing.T, srv *server.Server, prefix string) int {
 // over TCP with passwords, in both formats.
 func TestRunOneToOne(t *testing.T) {
 	srv := startServer(t)
-	for _, tc := range []struct{ url, format, prefix string }{
-		{"tls://" + srv.Addr(server.TLS), DER, "tlsder"},
-		{"tls://" + srv.Addr(server.TLS), ETF, "tlsetf"},
-		{"tcp://" + srv.Addr(server.TCP), ETF, "tcpetf"},
+	for _, tc := range []struct {
+		url, format, prefix string
+		confirmed           bool // inbox Acks await the server's OK
+	}{
+		{"tls://" + srv.Addr(server.TLS), DER, "tlsder", false},
+		{"tls://" + srv.Addr(server.TLS), ETF, "tlsetf", false},
+		{"tcp://" + srv.Addr(server.TCP), ETF, "tcpetf", false},
+		{"tls://" + srv.Addr(server.TLS), DER, "tlsderconfirmed", true},
 	} {
 		t.Run(tc.prefix, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.URL, cfg.TLS, cfg.Format, cfg.Prefix = tc.url, roots(srv), tc.format, tc.prefix
+			cfg.ConfirmedInboxAck = tc.confirmed
 			cfg.Users, cfg.Messages, cfg.Rate, cfg.Timeout = 6, 60, 0, time.Minute
 			res, err := Run(context.Background(), cfg)
 			if err != nil {

@@ -1,0 +1,55 @@
+package chat_test
+
+import (
+	"strconv"
+	"testing"
+
+	wire "github.com/chatim/chat/generated/chat"
+	"github.com/chatim/chat/server/chat"
+)
+
+// TestAckNotification: an Ack with request number 0 (NoReply), as the
+// client library sends them, deletes the inbox entry and is not answered;
+// nor is a refused request with number 0. Requests are served in order, so
+// the reply to a later request proves the earlier ones were served.
+func TestAckNotification(t *testing.T) {
+	e := newEnv(t, chat.Options{AckTimeout: -1})
+	for _, f := range formats {
+		an, bn := "alice-n"+f.String(), "bob-n"+f.String()
+		e.user(an)
+		e.user(bn)
+		a, b := e.connect(t, an, "d1", f), e.connect(t, bn, "d1", f)
+		befriend(t, a, b)
+		table, topic := "p2p/"+an+"/"+bn, "private/"+an+"/"+bn
+		b.sub(topic)
+		const n = 6
+		for j := 1; j <= n; j++ {
+			wantAck(t, a.call(p2pMessage(an, bn, "m"+strconv.Itoa(j))), table)
+		}
+		ids := make([][]byte, 0, n)
+		for range n {
+			ids = append(ids, b.awaitMessage(topic).Id)
+		}
+		for _, id := range ids {
+			b.notify(&wire.CHATProtocol_Ack{Value: wire.Ack{Table: []byte(table), Id: id}})
+		}
+		// Refused (not the sender), and not answered either.
+		b.notify(p2pMessage(an, bn, "forged"))
+		// The confirmed Ack of the last entry finds it gone.
+		wantError(t, b.call(&wire.CHATProtocol_Ack{Value: wire.Ack{Table: []byte(table), Id: ids[n-1]}}), chat.CodeNotFound)
+		if got := e.count("inbox/" + bn + "/"); got != 0 {
+			t.Fatalf("%v: inbox holds %d keys after every Ack", f, got)
+		}
+		for _, r := range b.stash {
+			switch r.msg.Body.(type) {
+			case *wire.CHATProtocol_Ok, *wire.CHATProtocol_Error:
+				t.Fatalf("%v: answer %s with no %d to a request that wanted none", f, typeName(r.msg.Body), r.msg.No)
+			}
+		}
+		if got := e.count("feed/" + table + "/"); got != n {
+			t.Fatalf("%v: feed holds %d messages, want %d (the forged one refused)", f, got, n)
+		}
+		b.drop()
+		a.drop()
+	}
+}
