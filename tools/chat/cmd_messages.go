@@ -256,7 +256,7 @@ func runListen(e *env, fs *flagSet, args []string) error {
 			actx, acancel := e.requestContext()
 			err := c.Ack(actx, m.Feed, string(m.Message.Id))
 			acancel()
-			if err != nil && !isCode(err, client.CodeNotFound) {
+			if err != nil {
 				return err
 			}
 		case <-timeout:

@@ -302,9 +302,6 @@ func (m *model) event(ev client.Event) tea.Cmd {
 		f, id := e.Feed, string(e.Message.Id)
 		return m.request(func(ctx context.Context, conn *client.Conn) tea.Msg {
 			if err := conn.Ack(ctx, f, id); err != nil {
-				if isCode(err, client.CodeNotFound) {
-					return nil // acknowledged already, by this or another device
-				}
 				return noticeMsg{err: err}
 			}
 			if !f.IsRoom() {
