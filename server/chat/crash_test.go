@@ -318,6 +318,13 @@ func (w *wireConn) request(ctx context.Context, body wire.CHATProtocol) (wire.CH
 	}
 }
 
+// notify publishes body as a request numbered 0, which gets no reply.
+func (w *wireConn) notify(ctx context.Context, body wire.CHATProtocol) error {
+	p := chat.Encode(w.f, &wire.CHATMessage{No: chat.NoReply, Body: body})
+	_, err := w.c.Publish(ctx, &paho.Publish{Topic: auth.EventsPrefix + w.id, QoS: 1, Payload: p})
+	return err
+}
+
 // registerWire registers nick through the protocol from anon.<device> and
 // returns the issued certificate with its key.
 func registerWire(ctx context.Context, url string, roots *x509.CertPool, nick, device string, f chat.Format) (*tls.Certificate, error) {
@@ -478,7 +485,9 @@ func TestCrashAcknowledgedMessagesSurvive(t *testing.T) {
 			actors.Add(1)
 			go func() {
 				defer actors.Done()
-				crashRecipient(ctx, cl, l, stop, recipients[i], senders[i], certs[recipients[i]], formats[(i+1)%2])
+				// Even recipients acknowledge as the client library does,
+				// with unanswered, unsynced notifications.
+				crashRecipient(ctx, cl, l, stop, recipients[i], senders[i], certs[recipients[i]], formats[(i+1)%2], i%2 == 0)
 			}()
 		}
 	}
@@ -747,8 +756,10 @@ func crashSender(ctx context.Context, cl *crashCluster, l *crashLedger, stop <-c
 }
 
 // crashRecipient stays connected to its private feed, reconnecting after
-// each crash, and acknowledges every message it receives.
-func crashRecipient(ctx context.Context, cl *crashCluster, l *crashLedger, stop <-chan struct{}, nick, friend string, cert *tls.Certificate, f chat.Format) {
+// each crash, and acknowledges every message it receives: with requests
+// that await the synced OK, or with notifications (request number 0),
+// which leave the entry unsure: a crash may undo the delete.
+func crashRecipient(ctx context.Context, cl *crashCluster, l *crashLedger, stop <-chan struct{}, nick, friend string, cert *tls.Certificate, f chat.Format, notify bool) {
 	table := "p2p/" + min(nick, friend) + "/" + max(nick, friend)
 	topic := auth.PrivatePrefix + min(nick, friend) + "/" + max(nick, friend)
 	for {
@@ -768,6 +779,12 @@ func crashRecipient(ctx context.Context, cl *crashCluster, l *crashLedger, stop 
 				l.received[k] = textOf(p.m)
 				l.unsure[k] = true
 				l.mu.Unlock()
+				if notify {
+					if err := w.notify(ctx, &wire.CHATProtocol_Ack{Value: wire.Ack{Table: []byte(table), Id: p.m.Id}}); err != nil {
+						break serve
+					}
+					continue
+				}
 				r, err := w.request(ctx, &wire.CHATProtocol_Ack{Value: wire.Ack{Table: []byte(table), Id: p.m.Id}})
 				if err != nil {
 					break serve
