@@ -335,9 +335,12 @@ func TestPendingRecordPrecedesPuback(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	probe := &pendingProbe{st: st}
 	srv, addr := startBroker(t, st, probe)
+	sub, _ := connect(ctx, t, addr, "erin-sub", true, 3600, newInbox())
+	subscribe(ctx, t, sub, "chat/x", 1) // a durable subscriber needs the pending record
 	pub, _ := connect(ctx, t, addr, "erin", true, 0, nil)
 	publishAll(ctx, t, pub, "chat/x", 10, "p")
 	_ = pub.Disconnect(&paho.Disconnect{})
+	_ = sub.Disconnect(&paho.Disconnect{})
 	srv.Close()
 	if probe.seen != 10 || len(probe.fails) > 0 {
 		t.Fatalf("probe saw %d PUBACKs; failures: %q", probe.seen, probe.fails)
@@ -419,22 +422,42 @@ func (p *publishProbe) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Pac
 	return pk, nil
 }
 
-// TestUnsubscribableTopicsSkipPending checks that a QoS 1 publish to a
-// topic declared unsubscribable gets no pending record (and so no sync),
-// while any other topic still does.
-func TestUnsubscribableTopicsSkipPending(t *testing.T) {
+// TestPendingOnlyForDurableSubscribers checks that a QoS 1 publish gets a
+// pending record (and so a sync) only when a subscriber could receive it
+// after a restart: not on a topic declared unsubscribable, nor without
+// subscribers, nor when every subscriber's session ends with its
+// connection or subscribed with QoS 0.
+func TestPendingOnlyForDurableSubscribers(t *testing.T) {
 	ctx := testContext(t)
 	st := openStore(t, t.TempDir())
 	probe := &publishProbe{t: t, st: st, pend: map[string]int{}}
 	srv, addr := startBroker(t, st, probe)
 	defer srv.Close()
+	clean, _ := connect(ctx, t, addr, "hana-clean", true, 0, newInbox())
+	subscribe(ctx, t, clean, "chat/clean", 1)
+	subscribe(ctx, t, clean, "chat/durable", 1)
+	lasting, _ := connect(ctx, t, addr, "hana-lasting", true, 3600, newInbox())
+	subscribe(ctx, t, lasting, "chat/qos0", 0)
+	subscribe(ctx, t, lasting, "chat/durable", 1)
+	subscribe(ctx, t, lasting, "$share/g/chat/shared", 1)
+	away, _ := connect(ctx, t, addr, "hana-away", true, 3600, newInbox())
+	subscribe(ctx, t, away, "chat/offline", 1)
+	_ = away.Disconnect(&paho.Disconnect{}) // its session stays
+
 	c, _ := connect(ctx, t, addr, "hana", true, 0, nil)
-	publishAll(ctx, t, c, "req/hana", 1, "r")
-	publishAll(ctx, t, c, "chat/hana", 1, "c")
+	want := map[string]int{
+		"req/hana": 0, "chat/none": 0, "chat/clean": 0, "chat/qos0": 0,
+		"chat/durable": 1, "chat/shared": 1, "chat/offline": 1,
+	}
+	for topic := range want {
+		publishAll(ctx, t, c, topic, 1, topic)
+	}
 	_ = c.Disconnect(&paho.Disconnect{})
 	probe.mu.Lock()
 	defer probe.mu.Unlock()
-	if probe.pend["req/hana"] != 0 || probe.pend["chat/hana"] != 1 {
-		t.Fatalf("pending records seen in OnPublish: %v; want req/hana 0, chat/hana 1", probe.pend)
+	for topic, n := range want {
+		if probe.pend[topic] != n {
+			t.Errorf("%s: %d pending records seen in OnPublish, want %d", topic, probe.pend[topic], n)
+		}
 	}
 }

@@ -50,9 +50,14 @@
 //     instead of N sequential syncs. Messages the server publishes itself
 //     (mochi's inline client) have no pending record, so their copies are
 //     synced one by one; the chat protocol publishes its fan-out at QoS 0
-//     and guarantees delivery through its own inbox instead. When the server starts, OnStarted (if Options.Server
-//     is set) publishes every pending record again, as from its original
-//     client, and removes it. A publish the broker cannot make durable is
+//     and guarantees delivery through its own inbox instead. A publish
+//     whose topic has no subscriber that could receive it after a restart
+//     (a session that outlives its connection and a QoS 1 or 2
+//     subscription, connected or not) gets no pending record and costs no
+//     sync: the other subscribers' sessions end with the process anyway.
+//     When the server starts, OnStarted (if Options.Server is set)
+//     publishes every pending record again, as from its original client,
+//     and removes it. A publish the broker cannot make durable is
 //     refused: MQTT 5 gets PUBACK with reason 0x80, MQTT 3 no PUBACK.
 //   - PUBCOMP to a QoS 2 publisher: written before OnQosComplete; a crash in
 //     between leaves the PUBREC state, which mochi sends again when the

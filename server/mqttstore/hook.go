@@ -391,9 +391,14 @@ func (h *Hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 // acknowledges it: mochi sends PUBACK/PUBREC before it fans the message out
 // to subscribers, so until OnPublished the pending record is the only
 // durable copy. If it cannot be written the publish is refused (MQTT 5:
-// PUBACK with reason 0x80; MQTT 3: no acknowledgement).
+// PUBACK with reason 0x80; MQTT 3: no acknowledgement). A publish that no
+// subscriber could receive after a restart (see durableSubscriber) needs
+// no durable copy and gets none.
 func (h *Hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
 	if cl.Net.Inline || pk.FixedHeader.Qos == 0 || h.unsubscribable != nil && h.unsubscribable(pk.TopicName) {
+		return pk, nil
+	}
+	if !h.durableSubscriber(pk.TopicName) {
 		return pk, nil
 	}
 	rec := messageRecord(storage.InflightKey, cl.ID, pk, 0)
@@ -410,6 +415,50 @@ func (h *Hook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packet, er
 	}
 	h.pending.Store(pendRef{cl, pk.PacketID}, n)
 	return pk, nil
+}
+
+// durableSubscriber reports whether a subscriber of topic could receive a
+// QoS 1 or 2 message after a restart of the server: one whose session
+// outlives its connection (MQTT 5 session expiry above 0, MQTT 3 without
+// clean session), connected or not, subscribed with QoS 1 or 2. The
+// sessions of all others end with the process, and a QoS 0 delivery is
+// never redelivered. A subscriber that arrives after the check did not
+// subscribe before the publish was accepted and is owed nothing. Without
+// a Server every topic counts as having one.
+func (h *Hook) durableSubscriber(topic string) bool {
+	if h.server == nil {
+		return true
+	}
+	subs := h.server.Topics.Subscribers(topic)
+	durable := func(id string, sub packets.Subscription) bool {
+		if sub.Qos == 0 {
+			return false
+		}
+		cl, ok := h.server.Clients.Get(id)
+		return !ok || sessionOutlivesConnection(cl)
+	}
+	for id, sub := range subs.Subscriptions {
+		if durable(id, sub) {
+			return true
+		}
+	}
+	for _, group := range subs.Shared {
+		for id, sub := range group {
+			if durable(id, sub) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sessionOutlivesConnection reports whether cl's session is kept after its
+// connection ends, as mochi decides it on disconnect.
+func sessionOutlivesConnection(cl *mqtt.Client) bool {
+	if cl.Properties.ProtocolVersion == 5 {
+		return cl.Properties.Props.SessionExpiryInterval > 0
+	}
+	return !cl.Properties.Clean
 }
 
 // OnPublished drops the pending record once the publish has been fanned
