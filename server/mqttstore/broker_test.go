@@ -422,6 +422,64 @@ func (p *publishProbe) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Pac
 	return pk, nil
 }
 
+// inflightProbe records, in OnQosPublish after the store hook's, whether
+// each outgoing PUBLISH has a stored inflight copy, per client.
+type inflightProbe struct {
+	mqtt.HookBase
+	st     *store.Store
+	mu     sync.Mutex
+	stored map[string][2]int // client id -> {with a copy, without}
+}
+
+func (p *inflightProbe) ID() string           { return "inflight-probe" }
+func (p *inflightProbe) Provides(b byte) bool { return b == mqtt.OnQosPublish }
+func (p *inflightProbe) OnQosPublish(cl *mqtt.Client, pk packets.Packet, _ int64, _ int) {
+	if pk.FixedHeader.Type != packets.Publish {
+		return
+	}
+	_, err := p.st.Get(inflightKey(cl.ID, pk.PacketID))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := p.stored[cl.ID]
+	if err == nil {
+		n[0]++
+	} else {
+		n[1]++
+	}
+	p.stored[cl.ID] = n
+}
+
+// TestInflightOnlyForLastingSessions checks that QoS 1 copies in flight
+// are stored for a subscriber whose session outlives its connection, and
+// not for one whose session ends with it.
+func TestInflightOnlyForLastingSessions(t *testing.T) {
+	ctx := testContext(t)
+	st := openStore(t, t.TempDir())
+	probe := &inflightProbe{st: st, stored: map[string][2]int{}}
+	srv, addr := startBroker(t, st, probe)
+	defer srv.Close()
+	cleanIn, lastingIn := newInbox(), newInbox()
+	clean, _ := connect(ctx, t, addr, "ines-clean", true, 0, cleanIn)
+	lasting, _ := connect(ctx, t, addr, "ines-lasting", true, 3600, lastingIn)
+	subscribe(ctx, t, clean, "chat/ines", 1)
+	subscribe(ctx, t, lasting, "chat/ines", 1)
+	c, _ := connect(ctx, t, addr, "ines", true, 0, nil)
+	sent := publishAll(ctx, t, c, "chat/ines", 5, "i")
+	cleanIn.waitAll(ctx, t, sent)
+	lastingIn.waitAll(ctx, t, sent)
+	for _, cl := range []*paho.Client{c, clean, lasting} {
+		_ = cl.Disconnect(&paho.Disconnect{})
+	}
+	probe.mu.Lock()
+	defer probe.mu.Unlock()
+	if got := probe.stored["ines-clean"]; got != [2]int{0, 5} {
+		t.Errorf("clean session: %d copies stored, %d not; want 0 and 5", got[0], got[1])
+	}
+	if got := probe.stored["ines-lasting"]; got != [2]int{5, 0} {
+		t.Errorf("lasting session: %d copies stored, %d not; want 5 and 0", got[0], got[1])
+	}
+}
+
 // TestPendingOnlyForDurableSubscribers checks that a QoS 1 publish gets a
 // pending record (and so a sync) only when a subscriber could receive it
 // after a restart: not on a topic declared unsubscribable, nor without

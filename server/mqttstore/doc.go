@@ -5,9 +5,11 @@
 // record types (hooks/storage), with these differences: every write that
 // precedes an acknowledgement is synced, the database is shared (Stop does
 // not close it), iterators are closed, refused subscriptions are not stored,
-// a session's subscriptions and inflight messages are deleted with it, and
-// a connection that was taken over never overwrites or deletes the state of
-// the connection that took it over.
+// a session's subscriptions and inflight messages are deleted with it, a
+// connection that was taken over never overwrites or deletes the state of
+// the connection that took it over, and nothing in flight is stored for a
+// session that ends with its connection (MQTT 5 session expiry 0, MQTT 3
+// clean session), since no restart could deliver it to that session.
 //
 // # Key schema
 //

@@ -504,9 +504,11 @@ func (h *Hook) OnRetainedExpired(topic string) {
 // published again at start (at least once). One fan-out to N subscribers
 // thus costs one fsync, not N sequential ones; a message the server
 // publishes itself is synced per copy. PUBACK and PUBCOMP entries
-// are not stored: mochi removes them right after sending them.
+// are not stored: mochi removes them right after sending them. Nor is
+// anything stored for a client whose session ends with its connection
+// (sessionOutlivesConnection): no restart could deliver it to that session.
 func (h *Hook) OnQosPublish(cl *mqtt.Client, pk packets.Packet, sent int64, _ int) {
-	if cl.Net.Inline || pk.FixedHeader.Type == packets.Puback || pk.FixedHeader.Type == packets.Pubcomp {
+	if cl.Net.Inline || pk.FixedHeader.Type == packets.Puback || pk.FixedHeader.Type == packets.Pubcomp || !sessionOutlivesConnection(cl) {
 		return
 	}
 	rec := messageRecord(storage.InflightKey, cl.ID, pk, sent)
@@ -521,7 +523,7 @@ func (h *Hook) OnQosPublish(cl *mqtt.Client, pk packets.Packet, sent int64, _ in
 // reading it first: a deletion lost in a crash redelivers the message (at
 // least once), and deleting a missing key is harmless.
 func (h *Hook) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
-	if cl.Net.Inline {
+	if cl.Net.Inline || !sessionOutlivesConnection(cl) {
 		return
 	}
 	b := h.db.NewBatch()
@@ -533,7 +535,7 @@ func (h *Hook) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
 // being taken over: mochi clears the old connection's inflight messages
 // after handing them to the new one, which still needs the stored copies.
 func (h *Hook) OnQosDropped(cl *mqtt.Client, pk packets.Packet) {
-	if cl.Net.Inline || cl.IsTakenOver() {
+	if cl.Net.Inline || cl.IsTakenOver() || !sessionOutlivesConnection(cl) {
 		return
 	}
 	h.logErr("delete inflight", h.deleteKeys(inflightKey(cl.ID, pk.PacketID)), cl)
