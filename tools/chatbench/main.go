@@ -57,6 +57,7 @@ func run(args []string) error {
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "report the CPU time of this local broker `pid` too")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	memProfile := fs.String("memprofile", "", "write chatbench's own heap profile to `file` when the run ends")
+	cpuProfile := fs.String("cpuprofile", "", "write chatbench's own CPU profile of the whole run to `file`")
 	mode := fs.String("mode", "raw", "raw (publish and subscribe on topics) or chat (the CHAT protocol; patterns one-to-one, room)")
 	chatCfg := chatmode.DefaultConfig()
 	chatCfg.BindFlags(fs)
@@ -75,6 +76,18 @@ func run(args []string) error {
 		return err
 	}
 	cfg.TLS = tlsConf
+
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
