@@ -173,6 +173,7 @@ type received struct {
 	topic string
 	msg   *wire.CHATMessage
 	f     chat.Format
+	qos   byte
 }
 
 // dev is a connected device: an MQTT 5 client over loopback TCP.
@@ -216,7 +217,7 @@ func (e *env) dialPassword(t testing.TB, nick, device, password string, f chat.F
 			t.Errorf("%s: undecodable publish on %s: %v", d.id, p.Topic, err)
 			return
 		}
-		d.in <- received{topic: p.Topic, msg: m, f: pf}
+		d.in <- received{topic: p.Topic, msg: m, f: pf, qos: p.QoS}
 	}}
 	if nick != auth.AnonymousNickname {
 		o.Username, o.Password = nick, []byte(password)

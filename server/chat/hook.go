@@ -269,9 +269,31 @@ func (h *Hook) dispatch(rq *request, body wire.CHATProtocol) (reply wire.CHATPro
 	return nil, refuse(CodeNotImplemented, "request %T", body)
 }
 
-// reply publishes a reply on actions/<client> with ReplyQoS.
+// reply publishes a reply on actions/<client> with ReplyQoS. It runs in
+// the requesting client's reading goroutine; a client subscribed to its
+// actions/ topic at QoS 0 with no subscription identifier, as the client
+// library is, gets the reply written to its connection directly, as mochi
+// writes a PUBACK, instead of through mochi's topic index and outbound
+// queue.
 func (h *Hook) reply(clientID string, f Format, no int64, body wire.CHATProtocol) {
-	h.publish(auth.ActionsPrefix+clientID, f, no, body, ReplyQoS)
+	topic := auth.ActionsPrefix + clientID
+	if cl, ok := h.srv.Clients.Get(clientID); ok && !cl.Net.Inline && !cl.Closed() {
+		if sub, ok := cl.State.Subscriptions.Get(topic); ok && sub.Qos == 0 && len(sub.Identifiers) == 0 &&
+			cl.Properties.Props.TopicAliasMaximum == 0 {
+			fill.Body(body)
+			pk := packets.Packet{
+				FixedHeader: packets.FixedHeader{Type: packets.Publish},
+				TopicName:   topic,
+				Payload:     Encode(f, &wire.CHATMessage{No: no, Body: body}),
+				Created:     time.Now().Unix(),
+			}
+			if err := cl.WritePacket(pk); err != nil {
+				h.log.Debug("reply not written", "client", clientID, "error", err)
+			}
+			return
+		}
+	}
+	h.publish(topic, f, no, body, ReplyQoS)
 }
 
 // QoS of what the server publishes. Replies use QoS 1, so that a client

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/eclipse/paho.golang/paho"
+
 	wire "github.com/chatim/chat/generated/chat"
 	"github.com/chatim/chat/server/chat"
 )
@@ -51,5 +53,36 @@ func TestAckNotification(t *testing.T) {
 		}
 		b.drop()
 		a.drop()
+	}
+}
+
+// TestReplyPaths: a device subscribed to its actions/ topic at QoS 0, as
+// the client library is, gets its replies written directly; one
+// subscribed at QoS 1 gets them through the broker at ReplyQoS. Both get
+// every reply, in the request's format and with its number.
+func TestReplyPaths(t *testing.T) {
+	e := newEnv(t, chat.Options{AckTimeout: -1})
+	for _, f := range formats {
+		for _, qos := range []byte{0, 1} {
+			nick := "rp-" + f.String() + strconv.Itoa(int(qos))
+			e.user(nick)
+			d, err := e.dial(t, nick, "d1", f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ack, err := d.c.Subscribe(testContext(t), &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: "actions/" + d.id, QoS: qos}}})
+			if err != nil || ack.Reasons[0] != qos {
+				t.Fatalf("subscribe at QoS %d: %v %v", qos, err, ack)
+			}
+			for range 3 {
+				no := d.send(&wire.CHATProtocol_Ack{Value: wire.Ack{Table: []byte("p2p/" + nick + "/zz"), Id: []byte("1")}})
+				r := d.await(func(r received) bool { return r.topic == "actions/"+d.id && r.msg.No == no })
+				wantError(t, r.msg.Body, chat.CodeNotFound)
+				if r.f != f || r.qos != qos {
+					t.Fatalf("%v, subscribed at QoS %d: reply in %v at QoS %d", f, qos, r.f, r.qos)
+				}
+			}
+			d.drop()
+		}
 	}
 }
