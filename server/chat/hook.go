@@ -277,23 +277,27 @@ func (h *Hook) dispatch(rq *request, body wire.CHATProtocol) (reply wire.CHATPro
 // queue.
 func (h *Hook) reply(clientID string, f Format, no int64, body wire.CHATProtocol) {
 	topic := auth.ActionsPrefix + clientID
-	if cl, ok := h.srv.Clients.Get(clientID); ok && !cl.Net.Inline && !cl.Closed() {
-		if sub, ok := cl.State.Subscriptions.Get(topic); ok && sub.Qos == 0 && len(sub.Identifiers) == 0 &&
-			cl.Properties.Props.TopicAliasMaximum == 0 {
-			fill.Body(body)
-			pk := packets.Packet{
-				FixedHeader: packets.FixedHeader{Type: packets.Publish},
-				TopicName:   topic,
-				Payload:     Encode(f, &wire.CHATMessage{No: no, Body: body}),
-				Created:     time.Now().Unix(),
-			}
-			if err := cl.WritePacket(pk); err != nil {
-				h.log.Debug("reply not written", "client", clientID, "error", err)
-			}
-			return
-		}
+	cl, ok := h.srv.Clients.Get(clientID)
+	if !ok || !plainQoS0Subscriber(cl, topic) {
+		h.publish(topic, f, no, body, ReplyQoS)
+		return
 	}
-	h.publish(topic, f, no, body, ReplyQoS)
+	pk := packets.Packet{
+		FixedHeader: packets.FixedHeader{Type: packets.Publish},
+		TopicName:   topic,
+		Payload:     payload(f, no, body),
+	}
+	if err := cl.WritePacket(pk); err != nil {
+		h.log.Debug("reply not written", "client", clientID, "error", err)
+	}
+}
+
+// plainQoS0Subscriber reports whether cl subscribed to topic itself at
+// QoS 0, without a subscription identifier, and uses no topic aliases:
+// then a PUBLISH of topic needs nothing from mochi's publishToClient.
+func plainQoS0Subscriber(cl *mqtt.Client, topic string) bool {
+	sub, ok := cl.State.Subscriptions.Get(topic)
+	return ok && sub.Qos == 0 && len(sub.Identifiers) == 0 && cl.Properties.Props.TopicAliasMaximum == 0
 }
 
 // QoS of what the server publishes. Replies use QoS 1, so that a client
@@ -314,11 +318,16 @@ func (h *Hook) send(topic string, f Format, no int64, body wire.CHATProtocol) {
 }
 
 func (h *Hook) publish(topic string, f Format, no int64, body wire.CHATProtocol, qos byte) {
-	fill.Body(body)
-	p := Encode(f, &wire.CHATMessage{No: no, Body: body})
-	if err := h.srv.Publish(topic, p, false, qos); err != nil {
+	if err := h.srv.Publish(topic, payload(f, no, body), false, qos); err != nil {
 		h.log.Warn("publish failed", "topic", topic, "error", err)
 	}
+}
+
+// payload encodes body, its absent parts filled in, as the CHATMessage
+// numbered no in format f.
+func payload(f Format, no int64, body wire.CHATProtocol) []byte {
+	fill.Body(body)
+	return Encode(f, &wire.CHATMessage{No: no, Body: body})
 }
 
 // feedLockStripes is the number of feed locks. A feed's lock is held
