@@ -180,7 +180,7 @@ func writePEM(path, typ string, der []byte) error {
 func memoryReport(w http.ResponseWriter, _ *http.Request) {
 	var samples []metrics.Sample
 	for _, d := range metrics.All() {
-		if d.Kind == metrics.KindUint64 && (strings.HasPrefix(d.Name, "/memory/classes/") || d.Name == "/sched/goroutines:goroutines" || d.Name == "/gc/heap/goal:bytes") {
+		if d.Kind == metrics.KindUint64 && (strings.HasPrefix(d.Name, "/memory/classes/") || d.Name == "/sched/goroutines:goroutines" || d.Name == "/gc/heap/goal:bytes" || d.Name == "/gc/stack/starting-size:bytes") {
 			samples = append(samples, metrics.Sample{Name: d.Name})
 		}
 	}

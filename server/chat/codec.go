@@ -73,10 +73,10 @@ func Decode(p []byte) (*wire.CHATMessage, Format, error) {
 	return nil, DER, errUnknownFormat
 }
 
-// Encode encodes m in format f.
+// Encode encodes m in format f into a new slice of the exact size.
 func Encode(f Format, m *wire.CHATMessage) []byte {
 	if f == ETF {
-		return m.AppendETF(nil)
+		return encodeCopy(m.AppendETF)
 	}
-	return m.AppendDER(nil)
+	return encodeCopy(m.AppendDER)
 }

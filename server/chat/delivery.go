@@ -276,6 +276,9 @@ func (h *Hook) ack(rq *request, a *wire.Ack) (wire.CHATProtocol, error) {
 		return nil, refuse(CodeInvalidData, "ack of %q/%q", a.Table, a.Id)
 	}
 	ref := inboxRefKey(rq.nick, f.table, id)
+	mu := h.inboxLock(rq.nick)
+	mu.Lock()
+	defer mu.Unlock()
 	v, err := h.st.Get(ref)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, refuse(CodeNotFound, "no inbox entry %s/%d", f.table, id)
@@ -286,12 +289,15 @@ func (h *Hook) ack(rq *request, a *wire.Ack) (wire.CHATProtocol, error) {
 	if len(v) != 8 {
 		return nil, errors.Join(store.ErrCorrupt, errors.New("chat: inbox reference "+string(ref)))
 	}
+	// Both keys were Set once by addInbox, which never sets a reference
+	// that exists, and the inbox lock keeps two Acks of one entry from
+	// both deleting it: single deletions let them vanish with their Sets.
 	b := h.st.NewBatch()
-	if err := b.Delete(ref); err != nil {
+	if err := b.SingleDelete(ref); err != nil {
 		b.Discard()
 		return nil, err
 	}
-	if err := b.Delete(inboxQueueKey(rq.nick, binary.BigEndian.Uint64(v))); err != nil {
+	if err := b.SingleDelete(inboxQueueKey(rq.nick, binary.BigEndian.Uint64(v))); err != nil {
 		b.Discard()
 		return nil, err
 	}

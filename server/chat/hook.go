@@ -81,7 +81,8 @@ type Hook struct {
 	online *online
 	dlv    *delivery
 
-	feedLocks [feedLockStripes]sync.Mutex // serialise id assignment, commit and publish per feed
+	feedLocks  [feedLockStripes]sync.Mutex  // serialise id assignment, commit and publish per feed
+	inboxLocks [inboxLockStripes]sync.Mutex // serialise the deletions of inbox entries per user
 	userLock  sync.Mutex                  // serialises registrations and contact changes
 	roomLock  sync.Mutex                  // serialises room membership changes
 }
@@ -339,12 +340,27 @@ const feedLockStripes = 4096
 
 // feedLock returns the lock serialising writes to a feed.
 func (h *Hook) feedLock(table string) *sync.Mutex {
-	// FNV-1a over the string, without the allocations of hash/fnv.
+	return &h.feedLocks[fnv1a(table)%feedLockStripes]
+}
+
+// inboxLockStripes is the number of inbox locks. An inbox lock is held
+// across the lookup and the deletion of one entry: an entry is deleted
+// with single deletions, which must meet exactly one Set each.
+const inboxLockStripes = 256
+
+// inboxLock returns the lock serialising the deletions of nick's inbox
+// entries.
+func (h *Hook) inboxLock(nick string) *sync.Mutex {
+	return &h.inboxLocks[fnv1a(nick)%inboxLockStripes]
+}
+
+// fnv1a hashes s with FNV-1a, without the allocations of hash/fnv.
+func fnv1a(s string) uint32 {
 	x := uint32(2166136261)
-	for i := 0; i < len(table); i++ {
-		x = (x ^ uint32(table[i])) * 16777619
+	for i := 0; i < len(s); i++ {
+		x = (x ^ uint32(s[i])) * 16777619
 	}
-	return &h.feedLocks[x%feedLockStripes]
+	return x
 }
 
 // userExists reports whether nick is a registered user.

@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/eclipse/paho.golang/paho"
@@ -84,5 +85,64 @@ func TestReplyPaths(t *testing.T) {
 			}
 			d.drop()
 		}
+	}
+}
+
+// TestConcurrentAcks: two devices of one user acknowledge the same inbox
+// entries at once. Each entry is deleted once: one Ack gets OK, the other
+// not_found. An entry is deleted with single deletions, which must meet
+// exactly one Set each, so two deletions of one entry must never both
+// apply.
+func TestConcurrentAcks(t *testing.T) {
+	e := newEnv(t, chat.Options{AckTimeout: -1})
+	for _, f := range formats {
+		an, bn := "alice-c"+f.String(), "bob-c"+f.String()
+		e.user(an)
+		e.user(bn)
+		a := e.connect(t, an, "d1", f)
+		b1, b2 := e.connect(t, bn, "d1", f), e.connect(t, bn, "d2", f)
+		befriend(t, a, b1)
+		table := "p2p/" + an + "/" + bn
+		const n = 40
+		ids := make([]string, n)
+		for j := range ids {
+			ids[j] = wantAck(t, a.call(p2pMessage(an, bn, "m"+strconv.Itoa(j))), table)
+		}
+		results := make([][n]wire.CHATProtocol, 2)
+		for j, id := range ids { // both devices Ack entry j at once, then entry j+1
+			var wg sync.WaitGroup
+			for d, dev := range []*dev{b1, b2} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					results[d][j] = dev.call(&wire.CHATProtocol_Ack{Value: wire.Ack{Table: []byte(table), Id: []byte(id)}})
+				}()
+			}
+			wg.Wait()
+		}
+		for j := range ids {
+			oks := 0
+			for d := range results {
+				switch r := results[d][j].(type) {
+				case *wire.CHATProtocol_Ok:
+					oks++
+				case *wire.CHATProtocol_Error:
+					if string(r.Value.Code) != chat.CodeNotFound {
+						t.Fatalf("%v: entry %d: device %d got %s", f, j, d+1, r.Value.Code)
+					}
+				default:
+					t.Fatalf("%v: entry %d: device %d got %s", f, j, d+1, typeName(r))
+				}
+			}
+			if oks != 1 {
+				t.Fatalf("%v: entry %d acknowledged %d times, want once", f, j, oks)
+			}
+		}
+		if got := e.count("inbox/" + bn + "/"); got != 0 {
+			t.Fatalf("%v: inbox holds %d keys after every Ack", f, got)
+		}
+		a.drop()
+		b1.drop()
+		b2.drop()
 	}
 }

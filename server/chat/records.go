@@ -29,9 +29,10 @@ func (h *Hook) load(key []byte, v derValue) (bool, error) {
 	return true, nil
 }
 
-// put adds the DER encoding of v under key to the batch.
-func put(b *store.Batch, key []byte, v derValue) error {
-	return b.Set(key, v.AppendDER(nil))
+// put adds the DER encoding of v under key to the batch, which copies it.
+func put(b *store.Batch, key []byte, v derValue) (err error) {
+	encodeWith(v.AppendDER, func(enc []byte) { err = b.Set(key, enc) })
+	return err
 }
 
 // exists reports whether key exists.

@@ -47,6 +47,23 @@ func (b *Batch) Delete(key []byte) error {
 	return nil
 }
 
+// SingleDelete adds the deletion of key to the batch, for a key that was
+// Set exactly once since it was last deleted (or ever) and never merged:
+// an inbox entry, written once and deleted once. Pebble then drops the
+// Set and the deletion together when they meet in a flush or compaction,
+// where a Delete would leave a tombstone to carry down the levels. On any
+// other key its effect is undefined (an older Set may reappear): use
+// Delete.
+func (b *Batch) SingleDelete(key []byte) error {
+	if b.done {
+		return ErrBatchDone
+	}
+	if err := b.b.SingleDelete(key, nil); err != nil {
+		return fmt.Errorf("store: batch single delete %q: %w", key, err)
+	}
+	return nil
+}
+
 // Len reports the number of operations in the batch.
 func (b *Batch) Len() int {
 	if b.done {

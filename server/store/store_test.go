@@ -313,3 +313,50 @@ func TestBatchCommitNoSync(t *testing.T) {
 		check("after reopen")
 	})
 }
+
+// TestBatchSingleDelete checks that a single deletion hides its key and
+// that a Set and its single deletion leave nothing behind once flushed,
+// where a Delete leaves a tombstone in a table of its own.
+func TestBatchSingleDelete(t *testing.T) {
+	backends(t, func(t *testing.T, open func() *Store) {
+		s := open()
+		setThenDelete := func(key string, del func(*Batch, []byte) error) {
+			if err := s.Set([]byte(key), []byte("entry")); err != nil {
+				t.Fatal(err)
+			}
+			b := s.NewBatch()
+			if err := del(b, []byte(key)); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Get([]byte(key)); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("%s after deletion: %v, want ErrNotFound", key, err)
+			}
+			if err := s.DB().Flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setThenDelete("inbox/a/q/1", (*Batch).SingleDelete)
+		if n := s.DB().Metrics().Levels[0].NumFiles; n != 0 {
+			t.Fatalf("a Set and its single deletion flushed into %d tables, want 0", n)
+		}
+		setThenDelete("inbox/a/q/2", (*Batch).Delete)
+		if n := s.DB().Metrics().Levels[0].NumFiles; n != 1 {
+			t.Fatalf("a Set and its deletion flushed into %d tables, want 1 (the tombstone)", n)
+		}
+		// A key set again after its single deletion is there.
+		if err := s.Set([]byte("inbox/a/q/1"), []byte("again")); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.Get([]byte("inbox/a/q/1")); err != nil || string(v) != "again" {
+			t.Fatalf("set after single deletion: %q, %v", v, err)
+		}
+		b := s.NewBatch()
+		b.Discard()
+		if err := b.SingleDelete([]byte("x")); !errors.Is(err, ErrBatchDone) {
+			t.Fatalf("SingleDelete on a discarded batch: %v, want ErrBatchDone", err)
+		}
+	})
+}
