@@ -83,8 +83,8 @@ type Hook struct {
 
 	feedLocks  [feedLockStripes]sync.Mutex  // serialise id assignment, commit and publish per feed
 	inboxLocks [inboxLockStripes]sync.Mutex // serialise the deletions of inbox entries per user
-	userLock  sync.Mutex                  // serialises registrations and contact changes
-	roomLock  sync.Mutex                  // serialises room membership changes
+	userLock   sync.Mutex                   // serialises registrations and contact changes
+	roomLock   sync.Mutex                   // serialises room membership changes
 }
 
 // New loads the authorisation facts from the store and returns the hook.
