@@ -3,6 +3,32 @@ package der
 // Integer reads an INTEGER (or ENUMERATED) with tag t: minimal two's
 // complement (§8.3.2) of at most eight octets, else ErrIntegerRange.
 func (d *Decoder) Integer(t Tag) (int64, error) {
+	// Fast path: a low tag number and one contents octet, which is every
+	// ENUMERATED and small INTEGER.
+	if p := d.pos; t&lowTagMask < 31 && uint(p+2) < uint(len(d.data)) && d.data[p] == lowTagByte(t) && d.data[p+1] == 1 {
+		d.pos = p + 3
+		return int64(int8(d.data[p+2])), nil
+	}
+	return d.integerSlow(t)
+}
+
+// integerSlow is Integer for longer contents, high tag numbers and every
+// error.
+func (d *Decoder) integerSlow(t Tag) (int64, error) {
+	if p := d.pos; t&lowTagMask < 31 && p+2 < len(d.data) && d.data[p] == lowTagByte(t) {
+		// Up to eight contents octets, minimal (§8.3.2).
+		if n := int(d.data[p+1]); n >= 1 && n <= 8 && n <= len(d.data)-p-2 {
+			c := d.data[p+2 : p+2+n]
+			if n == 1 || !(c[0] == 0 && c[1]&0x80 == 0 || c[0] == 0xff && c[1]&0x80 != 0) {
+				v := int64(int8(c[0]))
+				for _, x := range c[1:] {
+					v = v<<8 | int64(x)
+				}
+				d.pos = p + 2 + n
+				return v, nil
+			}
+		}
+	}
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return 0, err
@@ -62,6 +88,16 @@ func checkBoolean(c []byte, off int) error {
 
 // Null reads a NULL with tag t.
 func (d *Decoder) Null(t Tag) error {
+	// Fast path: a low tag number and no contents.
+	if p := d.pos; t&lowTagMask < 31 && uint(p+1) < uint(len(d.data)) && d.data[p] == lowTagByte(t) && d.data[p+1] == 0 {
+		d.pos = p + 2
+		return nil
+	}
+	return d.nullSlow(t)
+}
+
+// nullSlow is Null for high tag numbers and every error.
+func (d *Decoder) nullSlow(t Tag) error {
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return err
@@ -77,12 +113,18 @@ func (d *Decoder) Null(t Tag) error {
 // the input.
 func (d *Decoder) OctetString(t Tag) ([]byte, error) {
 	// Fast path: a low tag number and a short-form length.
-	if p := d.pos; t&lowTagMask < 31 && p+2 <= d.end && d.data[p] == lowTagByte(t) && d.data[p+1] < 0x80 {
-		if n := int(d.data[p+1]); n <= d.end-p-2 {
-			d.pos = p + 2 + n
-			return d.data[p+2 : d.pos : d.pos], nil
+	if p := d.pos; t&lowTagMask < 31 && uint(p+1) < uint(len(d.data)) && d.data[p] == lowTagByte(t) && d.data[p+1] < 0x80 {
+		if e := p + 2 + int(d.data[p+1]); e <= len(d.data) {
+			d.pos = e
+			return d.data[p+2 : e : e], nil
 		}
 	}
+	return d.octetStringSlow(t)
+}
+
+// octetStringSlow is OctetString for long-form lengths, high tag numbers
+// and every error.
+func (d *Decoder) octetStringSlow(t Tag) ([]byte, error) {
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return nil, err
