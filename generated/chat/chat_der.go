@@ -39,21 +39,21 @@ func (v *IO) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *IO) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.UniversalString(der.TagUniversalString)
+	x2, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "data")
 	}
 	v.Data = x2
-	x3, err := c1.UniversalString(der.TagUniversalString)
+	x3, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "code")
 	}
 	v.Code = x3
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -93,16 +93,16 @@ func (v *OK) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *OK) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.UniversalString(der.TagUniversalString)
+	x2, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "data")
 	}
 	v.Data = x2
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -142,16 +142,16 @@ func (v *ERROR) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *ERROR) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.UniversalString(der.TagUniversalString)
+	x2, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "code")
 	}
 	v.Code = x2
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -192,21 +192,27 @@ func (v *P2P) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *P2P) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "from")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "from")
+		}
 	}
 	v.From = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "to")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "to")
+		}
 	}
 	v.To = x3
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -246,16 +252,19 @@ func (v *MUC) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *MUC) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "room")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "room")
+		}
 	}
 	v.Room = x2
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -298,31 +307,43 @@ func (v *Feature) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Feature) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "key")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "key")
+		}
 	}
 	v.Key = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "value")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "value")
+		}
 	}
 	v.Value = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "group")
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "group")
+		}
 	}
 	v.Group = x5
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -458,42 +479,79 @@ func (v *Service) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Service) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	off4 := d.Offset()
+	x3, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "data")
+	switch x3 {
+	case 0, 1, 2, 3:
+	default:
+		return der.At(der.Errorf(off4, der.ErrUnknownEnum, "%d", x3), "type")
 	}
-	v.Data = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "login")
+	v.Type = ServiceType(x3)
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "data")
+		}
 	}
-	v.Login = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "password")
+	v.Data = x5
+	x6, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x6, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "login")
+		}
 	}
-	v.Password = x5
-	x6, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "expiration")
+	v.Login = x6
+	x7, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x7, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "password")
+		}
 	}
-	v.Expiration = x6
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Password = x7
+	x8, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x8, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "expiration")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	v.Expiration = x8
+	off10 := d.Offset()
+	x9, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x9, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
+	}
+	switch x9 {
+	case 0, 1, 2, 3:
+	default:
+		return der.At(der.Errorf(off10, der.ErrUnknownEnum, "%d", x9), "status")
+	}
+	v.Status = ServiceStatus(x9)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -535,26 +593,35 @@ func (v *Register) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Register) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "csr")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "csr")
+		}
 	}
 	v.Csr = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "password")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "password")
+		}
 	}
 	v.Password = x4
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -640,19 +707,33 @@ func (v *Presence) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Presence) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	off4 := d.Offset()
+	x3, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x3 {
+	case 1, 2:
+	default:
+		return der.At(der.Errorf(off4, der.ErrUnknownEnum, "%d", x3), "status")
+	}
+	v.Status = PresenceType(x3)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -768,165 +849,212 @@ func (v *Contact) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "avatar")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "avatar")
+		}
 	}
 	v.Avatar = x3
-	l4, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "names")
-	}
-	n5 := 0
-	for c6 := l4; c6.More(); n5++ {
-		if err := c6.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n5), "names")
+	o4, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o4, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "names")
 		}
 	}
-	if n5 == 0 {
+	l5 := *d
+	v.Names = v.Names[:cap(v.Names)]
+	i6 := 0
+	for ; d.More(); i6++ {
+		if i6 == len(v.Names) {
+			n7, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i6+n7), "names")
+			}
+			v.Names = derGrow(v.Names, i6, n7)
+		}
+		x8, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x8, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l5, err, i6), "names")
+			}
+		}
+		v.Names[i6] = x8
+	}
+	if i6 == 0 {
 		v.Names = nil
 	} else {
-		s7 := v.Names
-		if cap(s7) >= n5 {
-			s7 = s7[:n5]
-		} else {
-			s7 = make([][]byte, n5)
-		}
-		for i8 := range s7 {
-			x9, err := l4.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i8), "names")
-			}
-			s7[i8] = x9
-		}
-		v.Names = s7
+		v.Names = v.Names[:i6]
 	}
-	if err := l4.Finish(); err != nil {
+	if err := d.Ascend(o4); err != nil {
 		return der.At(err, "names")
 	}
-	x10, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
-	}
-	v.Phone = x10
-	l11, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "surnames")
-	}
-	n12 := 0
-	for c13 := l11; c13.More(); n12++ {
-		if err := c13.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n12), "surnames")
+	x9, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x9, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
 		}
 	}
-	if n12 == 0 {
+	v.Phone = x9
+	o10, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o10, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "surnames")
+		}
+	}
+	l11 := *d
+	v.Surnames = v.Surnames[:cap(v.Surnames)]
+	i12 := 0
+	for ; d.More(); i12++ {
+		if i12 == len(v.Surnames) {
+			n13, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i12+n13), "surnames")
+			}
+			v.Surnames = derGrow(v.Surnames, i12, n13)
+		}
+		x14, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x14, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l11, err, i12), "surnames")
+			}
+		}
+		v.Surnames[i12] = x14
+	}
+	if i12 == 0 {
 		v.Surnames = nil
 	} else {
-		s14 := v.Surnames
-		if cap(s14) >= n12 {
-			s14 = s14[:n12]
-		} else {
-			s14 = make([][]byte, n12)
-		}
-		for i15 := range s14 {
-			x16, err := l11.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i15), "surnames")
-			}
-			s14[i15] = x16
-		}
-		v.Surnames = s14
+		v.Surnames = v.Surnames[:i12]
 	}
-	if err := l11.Finish(); err != nil {
+	if err := d.Ascend(o10); err != nil {
 		return der.At(err, "surnames")
 	}
-	if err := v.Lastmsg.decodeDER(&c1, der.TagSequence); err != nil {
+	if err := v.Lastmsg.decodeDER(d, der.TagSequence); err != nil {
 		return der.At(err, "lastmsg")
 	}
-	if err := v.Presence.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "presence")
+	off16 := d.Offset()
+	x15, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x15, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "presence")
+		}
 	}
-	x17, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
+	switch x15 {
+	case 1, 2:
+	default:
+		return der.At(der.Errorf(off16, der.ErrUnknownEnum, "%d", x15), "presence")
+	}
+	v.Presence = PresenceType(x15)
+	x17, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x17, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
 	}
 	v.Update = x17
-	x18, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "created")
+	x18, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x18, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "created")
+		}
 	}
 	v.Created = x18
-	l19, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "settings")
-	}
-	n20 := 0
-	for c21 := l19; c21.More(); n20++ {
-		if err := c21.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n20), "settings")
+	o19, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o19, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
 		}
 	}
-	if n20 == 0 {
+	l20 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i21 := 0
+	for ; d.More(); i21++ {
+		if i21 == len(v.Settings) {
+			n22, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i21+n22), "settings")
+			}
+			v.Settings = derGrow(v.Settings, i21, n22)
+		}
+		if err := v.Settings[i21].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l20, err, i21), "settings")
+		}
+	}
+	if i21 == 0 {
 		v.Settings = nil
 	} else {
-		s22 := v.Settings
-		if cap(s22) >= n20 {
-			s22 = s22[:n20]
-		} else {
-			s22 = make([]Feature, n20)
-		}
-		for i23 := range s22 {
-			if err := s22[i23].decodeDER(&l19, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i23), "settings")
-			}
-		}
-		v.Settings = s22
+		v.Settings = v.Settings[:i21]
 	}
-	if err := l19.Finish(); err != nil {
+	if err := d.Ascend(o19); err != nil {
 		return der.At(err, "settings")
 	}
-	l24, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "services")
-	}
-	n25 := 0
-	for c26 := l24; c26.More(); n25++ {
-		if err := c26.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n25), "services")
+	o23, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o23, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "services")
 		}
 	}
-	if n25 == 0 {
+	l24 := *d
+	v.Services = v.Services[:cap(v.Services)]
+	i25 := 0
+	for ; d.More(); i25++ {
+		if i25 == len(v.Services) {
+			n26, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i25+n26), "services")
+			}
+			v.Services = derGrow(v.Services, i25, n26)
+		}
+		if err := v.Services[i25].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l24, err, i25), "services")
+		}
+	}
+	if i25 == 0 {
 		v.Services = nil
 	} else {
-		s27 := v.Services
-		if cap(s27) >= n25 {
-			s27 = s27[:n25]
-		} else {
-			s27 = make([]Service, n25)
-		}
-		for i28 := range s27 {
-			if err := s27[i28].decodeDER(&l24, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i28), "services")
-			}
-		}
-		v.Services = s27
+		v.Services = v.Services[:i25]
 	}
-	if err := l24.Finish(); err != nil {
+	if err := d.Ascend(o23); err != nil {
 		return der.At(err, "services")
 	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	off28 := d.Offset()
+	x27, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x27, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x27 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10:
+	default:
+		return der.At(der.Errorf(off28, der.ErrUnknownEnum, "%d", x27), "status")
+	}
+	v.Status = ContactStatus(x27)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -1026,87 +1154,109 @@ func (v *Roster) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Roster) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x3
-	x4, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
+	x4, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x4, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
 	}
 	v.Update = x4
-	l5, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "contacts")
-	}
-	n6 := 0
-	for c7 := l5; c7.More(); n6++ {
-		if err := c7.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n6), "contacts")
+	o5, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o5, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "contacts")
 		}
 	}
-	if n6 == 0 {
+	l6 := *d
+	v.Contacts = v.Contacts[:cap(v.Contacts)]
+	i7 := 0
+	for ; d.More(); i7++ {
+		if i7 == len(v.Contacts) {
+			n8, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i7+n8), "contacts")
+			}
+			v.Contacts = derGrow(v.Contacts, i7, n8)
+		}
+		if err := v.Contacts[i7].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l6, err, i7), "contacts")
+		}
+	}
+	if i7 == 0 {
 		v.Contacts = nil
 	} else {
-		s8 := v.Contacts
-		if cap(s8) >= n6 {
-			s8 = s8[:n6]
-		} else {
-			s8 = make([]Contact, n6)
-		}
-		for i9 := range s8 {
-			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i9), "contacts")
-			}
-		}
-		v.Contacts = s8
+		v.Contacts = v.Contacts[:i7]
 	}
-	if err := l5.Finish(); err != nil {
+	if err := d.Ascend(o5); err != nil {
 		return der.At(err, "contacts")
 	}
-	l10, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "topics")
-	}
-	n11 := 0
-	for c12 := l10; c12.More(); n11++ {
-		if err := c12.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n11), "topics")
+	o9, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o9, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "topics")
 		}
 	}
-	if n11 == 0 {
+	l10 := *d
+	v.Topics = v.Topics[:cap(v.Topics)]
+	i11 := 0
+	for ; d.More(); i11++ {
+		if i11 == len(v.Topics) {
+			n12, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i11+n12), "topics")
+			}
+			v.Topics = derGrow(v.Topics, i11, n12)
+		}
+		if err := v.Topics[i11].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l10, err, i11), "topics")
+		}
+	}
+	if i11 == 0 {
 		v.Topics = nil
 	} else {
-		s13 := v.Topics
-		if cap(s13) >= n11 {
-			s13 = s13[:n11]
-		} else {
-			s13 = make([]Room, n11)
-		}
-		for i14 := range s13 {
-			if err := s13[i14].decodeDER(&l10, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i14), "topics")
-			}
-		}
-		v.Topics = s13
+		v.Topics = v.Topics[:i11]
 	}
-	if err := l10.Finish(); err != nil {
+	if err := d.Ascend(o9); err != nil {
 		return der.At(err, "topics")
 	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	off14 := d.Offset()
+	x13, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x13, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x13 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12:
+	default:
+		return der.At(der.Errorf(off14, der.ErrUnknownEnum, "%d", x13), "status")
+	}
+	v.Status = RosterStatus(x13)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -1238,12 +1388,8 @@ func derAppendMessageFeed(b []byte, v MessageFeed, tag der.Tag) []byte {
 }
 
 func derDecodeMessageFeed(d *der.Decoder, v *MessageFeed, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*MessageFeed_P2p)
 		if x1 == nil {
 			x1 = new(MessageFeed_P2p)
@@ -1252,7 +1398,7 @@ func derDecodeMessageFeed(d *der.Decoder, v *MessageFeed, tag der.Tag) error {
 			return der.At(err, "p2p")
 		}
 		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+	case 0xa1:
 		x2, _ := (*v).(*MessageFeed_Muc)
 		if x2 == nil {
 			x2 = new(MessageFeed_Muc)
@@ -1262,7 +1408,7 @@ func derDecodeMessageFeed(d *der.Decoder, v *MessageFeed, tag der.Tag) error {
 		}
 		*v = x2
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -1364,112 +1510,174 @@ func (v *Message) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Message) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	if err := v.Id.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
-	if err := derDecodeMessageFeed(&c1, &v.Feed, 0); err != nil {
+	v.Id = CHATString(x2)
+	if err := derDecodeMessageFeed(d, &v.Feed, 0); err != nil {
 		return der.At(err, "feed")
 	}
-	if err := v.Signature.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "signature")
-	}
-	if err := v.From.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "from")
-	}
-	if err := v.To.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "to")
-	}
-	x2, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "created")
-	}
-	v.Created = x2
-	l3, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "files")
-	}
-	n4 := 0
-	for c5 := l3; c5.More(); n4++ {
-		if err := c5.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n4), "files")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "signature")
 		}
 	}
-	if n4 == 0 {
+	v.Signature = CHATString(x3)
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "from")
+		}
+	}
+	v.From = CHATString(x4)
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "to")
+		}
+	}
+	v.To = CHATString(x5)
+	x6, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x6, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "created")
+		}
+	}
+	v.Created = x6
+	o7, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o7, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "files")
+		}
+	}
+	l8 := *d
+	v.Files = v.Files[:cap(v.Files)]
+	i9 := 0
+	for ; d.More(); i9++ {
+		if i9 == len(v.Files) {
+			n10, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i9+n10), "files")
+			}
+			v.Files = derGrow(v.Files, i9, n10)
+		}
+		if err := v.Files[i9].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l8, err, i9), "files")
+		}
+	}
+	if i9 == 0 {
 		v.Files = nil
 	} else {
-		s6 := v.Files
-		if cap(s6) >= n4 {
-			s6 = s6[:n4]
-		} else {
-			s6 = make([]FileDesc, n4)
-		}
-		for i7 := range s6 {
-			if err := s6[i7].decodeDER(&l3, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i7), "files")
-			}
-		}
-		v.Files = s6
+		v.Files = v.Files[:i9]
 	}
-	if err := l3.Finish(); err != nil {
+	if err := d.Ascend(o7); err != nil {
 		return der.At(err, "files")
 	}
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	off12 := d.Offset()
+	x11, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x11, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	if err := derDecodeMessageLink(&c1, &v.Link, 0); err != nil {
+	switch x11 {
+	case 1, 2, 3, 4, 5:
+	default:
+		return der.At(der.Errorf(off12, der.ErrUnknownEnum, "%d", x11), "type")
+	}
+	v.Type = MessageType(x11)
+	if err := derDecodeMessageLink(d, &v.Link, 0); err != nil {
 		return der.At(err, "link")
 	}
-	if err := v.Seenby.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "seenby")
-	}
-	if err := v.Repliedby.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "repliedby")
-	}
-	l8, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "mentioned")
-	}
-	n9 := 0
-	for c10 := l8; c10.More(); n9++ {
-		if err := c10.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n9), "mentioned")
+	x13, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x13, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "seenby")
 		}
 	}
-	if n9 == 0 {
-		v.Mentioned = nil
-	} else {
-		s11 := v.Mentioned
-		if cap(s11) >= n9 {
-			s11 = s11[:n9]
-		} else {
-			s11 = make([]CHATString, n9)
+	v.Seenby = CHATString(x13)
+	x14, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x14, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "repliedby")
 		}
-		for i12 := range s11 {
-			if err := s11[i12].decodeDER(&l8, der.TagOctetString); err != nil {
-				return der.At(der.AtIndex(err, i12), "mentioned")
+	}
+	v.Repliedby = CHATString(x14)
+	o15, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o15, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "mentioned")
+		}
+	}
+	l16 := *d
+	v.Mentioned = v.Mentioned[:cap(v.Mentioned)]
+	i17 := 0
+	for ; d.More(); i17++ {
+		if i17 == len(v.Mentioned) {
+			n18, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i17+n18), "mentioned")
+			}
+			v.Mentioned = derGrow(v.Mentioned, i17, n18)
+		}
+		x19, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x19, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l16, err, i17), "mentioned")
 			}
 		}
-		v.Mentioned = s11
+		v.Mentioned[i17] = CHATString(x19)
 	}
-	if err := l8.Finish(); err != nil {
+	if i17 == 0 {
+		v.Mentioned = nil
+	} else {
+		v.Mentioned = v.Mentioned[:i17]
+	}
+	if err := d.Ascend(o15); err != nil {
 		return der.At(err, "mentioned")
 	}
-	if tg13, ok := c1.PeekTag(); ok && tg13 == der.TagEnumerated {
-		off14 := c1.Offset()
-		if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-			return der.At(err, "status")
+	if d.PeekIdentifier() == 0x0a {
+		off20 := d.Offset()
+		off22 := d.Offset()
+		x21, ok := d.TryInteger(0x0a)
+		if !ok {
+			var err error
+			if x21, err = d.Integer(der.TagEnumerated); err != nil {
+				return der.At(err, "status")
+			}
 		}
+		switch x21 {
+		case 1, 2, 3, 4, 5:
+		default:
+			return der.At(der.Errorf(off22, der.ErrUnknownEnum, "%d", x21), "status")
+		}
+		v.Status = MessageStatus(x21)
 		if v.Status == MessageStatusClear {
-			return der.At(der.Errorf(off14, der.ErrDefaultEncoded, "clear"), "status")
+			return der.At(der.Errorf(off20, der.ErrDefaultEncoded, "clear"), "status")
 		}
 	} else {
 		v.Status = MessageStatusClear
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -1591,196 +1799,247 @@ func (v *Member) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x2, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	if err := derDecodeMemberFeed(&c1, &v.Feed, 0); err != nil {
+	if err := derDecodeMemberFeed(d, &v.Feed, 0); err != nil {
 		return der.At(err, "feed")
 	}
-	l3, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "feeds")
-	}
-	n4 := 0
-	for c5 := l3; c5.More(); n4++ {
-		if err := c5.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n4), "feeds")
+	o3, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o3, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "feeds")
 		}
 	}
-	if n4 == 0 {
+	l4 := *d
+	v.Feeds = v.Feeds[:cap(v.Feeds)]
+	i5 := 0
+	for ; d.More(); i5++ {
+		if i5 == len(v.Feeds) {
+			n6, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i5+n6), "feeds")
+			}
+			v.Feeds = derGrow(v.Feeds, i5, n6)
+		}
+		x7, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x7, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l4, err, i5), "feeds")
+			}
+		}
+		v.Feeds[i5] = x7
+	}
+	if i5 == 0 {
 		v.Feeds = nil
 	} else {
-		s6 := v.Feeds
-		if cap(s6) >= n4 {
-			s6 = s6[:n4]
-		} else {
-			s6 = make([][]byte, n4)
-		}
-		for i7 := range s6 {
-			x8, err := l3.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i7), "feeds")
-			}
-			s6[i7] = x8
-		}
-		v.Feeds = s6
+		v.Feeds = v.Feeds[:i5]
 	}
-	if err := l3.Finish(); err != nil {
+	if err := d.Ascend(o3); err != nil {
 		return der.At(err, "feeds")
 	}
-	x9, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
-	}
-	v.Phone = x9
-	x10, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "avatar")
-	}
-	v.Avatar = x10
-	l11, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "names")
-	}
-	n12 := 0
-	for c13 := l11; c13.More(); n12++ {
-		if err := c13.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n12), "names")
+	x8, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x8, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
 		}
 	}
-	if n12 == 0 {
+	v.Phone = x8
+	x9, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x9, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "avatar")
+		}
+	}
+	v.Avatar = x9
+	o10, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o10, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "names")
+		}
+	}
+	l11 := *d
+	v.Names = v.Names[:cap(v.Names)]
+	i12 := 0
+	for ; d.More(); i12++ {
+		if i12 == len(v.Names) {
+			n13, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i12+n13), "names")
+			}
+			v.Names = derGrow(v.Names, i12, n13)
+		}
+		x14, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x14, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l11, err, i12), "names")
+			}
+		}
+		v.Names[i12] = x14
+	}
+	if i12 == 0 {
 		v.Names = nil
 	} else {
-		s14 := v.Names
-		if cap(s14) >= n12 {
-			s14 = s14[:n12]
-		} else {
-			s14 = make([][]byte, n12)
-		}
-		for i15 := range s14 {
-			x16, err := l11.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i15), "names")
-			}
-			s14[i15] = x16
-		}
-		v.Names = s14
+		v.Names = v.Names[:i12]
 	}
-	if err := l11.Finish(); err != nil {
+	if err := d.Ascend(o10); err != nil {
 		return der.At(err, "names")
 	}
-	l17, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "surnames")
-	}
-	n18 := 0
-	for c19 := l17; c19.More(); n18++ {
-		if err := c19.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n18), "surnames")
+	o15, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o15, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "surnames")
 		}
 	}
-	if n18 == 0 {
+	l16 := *d
+	v.Surnames = v.Surnames[:cap(v.Surnames)]
+	i17 := 0
+	for ; d.More(); i17++ {
+		if i17 == len(v.Surnames) {
+			n18, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i17+n18), "surnames")
+			}
+			v.Surnames = derGrow(v.Surnames, i17, n18)
+		}
+		x19, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x19, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l16, err, i17), "surnames")
+			}
+		}
+		v.Surnames[i17] = x19
+	}
+	if i17 == 0 {
 		v.Surnames = nil
 	} else {
-		s20 := v.Surnames
-		if cap(s20) >= n18 {
-			s20 = s20[:n18]
-		} else {
-			s20 = make([][]byte, n18)
-		}
-		for i21 := range s20 {
-			x22, err := l17.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i21), "surnames")
-			}
-			s20[i21] = x22
-		}
-		v.Surnames = s20
+		v.Surnames = v.Surnames[:i17]
 	}
-	if err := l17.Finish(); err != nil {
+	if err := d.Ascend(o15); err != nil {
 		return der.At(err, "surnames")
 	}
-	x23, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "alias")
-	}
-	v.Alias = x23
-	x24, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
-	}
-	v.Update = x24
-	l25, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "settings")
-	}
-	n26 := 0
-	for c27 := l25; c27.More(); n26++ {
-		if err := c27.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n26), "settings")
+	x20, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x20, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "alias")
 		}
 	}
-	if n26 == 0 {
+	v.Alias = x20
+	x21, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x21, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
+	}
+	v.Update = x21
+	o22, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o22, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
+		}
+	}
+	l23 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i24 := 0
+	for ; d.More(); i24++ {
+		if i24 == len(v.Settings) {
+			n25, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i24+n25), "settings")
+			}
+			v.Settings = derGrow(v.Settings, i24, n25)
+		}
+		if err := v.Settings[i24].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l23, err, i24), "settings")
+		}
+	}
+	if i24 == 0 {
 		v.Settings = nil
 	} else {
-		s28 := v.Settings
-		if cap(s28) >= n26 {
-			s28 = s28[:n26]
-		} else {
-			s28 = make([]Feature, n26)
-		}
-		for i29 := range s28 {
-			if err := s28[i29].decodeDER(&l25, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i29), "settings")
-			}
-		}
-		v.Settings = s28
+		v.Settings = v.Settings[:i24]
 	}
-	if err := l25.Finish(); err != nil {
+	if err := d.Ascend(o22); err != nil {
 		return der.At(err, "settings")
 	}
-	l30, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "services")
-	}
-	n31 := 0
-	for c32 := l30; c32.More(); n31++ {
-		if err := c32.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n31), "services")
+	o26, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o26, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "services")
 		}
 	}
-	if n31 == 0 {
+	l27 := *d
+	v.Services = v.Services[:cap(v.Services)]
+	i28 := 0
+	for ; d.More(); i28++ {
+		if i28 == len(v.Services) {
+			n29, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i28+n29), "services")
+			}
+			v.Services = derGrow(v.Services, i28, n29)
+		}
+		if err := v.Services[i28].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l27, err, i28), "services")
+		}
+	}
+	if i28 == 0 {
 		v.Services = nil
 	} else {
-		s33 := v.Services
-		if cap(s33) >= n31 {
-			s33 = s33[:n31]
-		} else {
-			s33 = make([]Service, n31)
-		}
-		for i34 := range s33 {
-			if err := s33[i34].decodeDER(&l30, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i34), "services")
-			}
-		}
-		v.Services = s33
+		v.Services = v.Services[:i28]
 	}
-	if err := l30.Finish(); err != nil {
+	if err := d.Ascend(o26); err != nil {
 		return der.At(err, "services")
 	}
-	if err := v.Presence.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "presence")
+	off31 := d.Offset()
+	x30, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x30, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "presence")
+		}
 	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	switch x30 {
+	case 1, 2:
+	default:
+		return der.At(der.Errorf(off31, der.ErrUnknownEnum, "%d", x30), "presence")
 	}
-	if err := c1.Finish(); err != nil {
+	v.Presence = PresenceType(x30)
+	off33 := d.Offset()
+	x32, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x32, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
+	}
+	switch x32 {
+	case 1, 2, 3, 4, 5:
+	default:
+		return der.At(der.Errorf(off33, der.ErrUnknownEnum, "%d", x32), "status")
+	}
+	v.Status = MemberStatus(x32)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -1956,238 +2215,296 @@ func (v *Room) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "name")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "name")
+		}
 	}
 	v.Name = x3
-	l4, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "links")
-	}
-	n5 := 0
-	for c6 := l4; c6.More(); n5++ {
-		if err := c6.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n5), "links")
+	o4, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o4, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "links")
 		}
 	}
-	if n5 == 0 {
+	l5 := *d
+	v.Links = v.Links[:cap(v.Links)]
+	i6 := 0
+	for ; d.More(); i6++ {
+		if i6 == len(v.Links) {
+			n7, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i6+n7), "links")
+			}
+			v.Links = derGrow(v.Links, i6, n7)
+		}
+		x8, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x8, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l5, err, i6), "links")
+			}
+		}
+		v.Links[i6] = x8
+	}
+	if i6 == 0 {
 		v.Links = nil
 	} else {
-		s7 := v.Links
-		if cap(s7) >= n5 {
-			s7 = s7[:n5]
-		} else {
-			s7 = make([][]byte, n5)
-		}
-		for i8 := range s7 {
-			x9, err := l4.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i8), "links")
-			}
-			s7[i8] = x9
-		}
-		v.Links = s7
+		v.Links = v.Links[:i6]
 	}
-	if err := l4.Finish(); err != nil {
+	if err := d.Ascend(o4); err != nil {
 		return der.At(err, "links")
 	}
-	x10, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "description")
-	}
-	v.Description = x10
-	l11, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "settings")
-	}
-	n12 := 0
-	for c13 := l11; c13.More(); n12++ {
-		if err := c13.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n12), "settings")
+	x9, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x9, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "description")
 		}
 	}
-	if n12 == 0 {
+	v.Description = x9
+	o10, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o10, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
+		}
+	}
+	l11 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i12 := 0
+	for ; d.More(); i12++ {
+		if i12 == len(v.Settings) {
+			n13, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i12+n13), "settings")
+			}
+			v.Settings = derGrow(v.Settings, i12, n13)
+		}
+		if err := v.Settings[i12].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l11, err, i12), "settings")
+		}
+	}
+	if i12 == 0 {
 		v.Settings = nil
 	} else {
-		s14 := v.Settings
-		if cap(s14) >= n12 {
-			s14 = s14[:n12]
-		} else {
-			s14 = make([]Feature, n12)
-		}
-		for i15 := range s14 {
-			if err := s14[i15].decodeDER(&l11, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i15), "settings")
-			}
-		}
-		v.Settings = s14
+		v.Settings = v.Settings[:i12]
 	}
-	if err := l11.Finish(); err != nil {
+	if err := d.Ascend(o10); err != nil {
 		return der.At(err, "settings")
 	}
-	l16, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "members")
-	}
-	n17 := 0
-	for c18 := l16; c18.More(); n17++ {
-		if err := c18.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n17), "members")
+	o14, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o14, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "members")
 		}
 	}
-	if n17 == 0 {
+	l15 := *d
+	v.Members = v.Members[:cap(v.Members)]
+	i16 := 0
+	for ; d.More(); i16++ {
+		if i16 == len(v.Members) {
+			n17, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i16+n17), "members")
+			}
+			v.Members = derGrow(v.Members, i16, n17)
+		}
+		if err := v.Members[i16].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l15, err, i16), "members")
+		}
+	}
+	if i16 == 0 {
 		v.Members = nil
 	} else {
-		s19 := v.Members
-		if cap(s19) >= n17 {
-			s19 = s19[:n17]
-		} else {
-			s19 = make([]Member, n17)
-		}
-		for i20 := range s19 {
-			if err := s19[i20].decodeDER(&l16, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i20), "members")
-			}
-		}
-		v.Members = s19
+		v.Members = v.Members[:i16]
 	}
-	if err := l16.Finish(); err != nil {
+	if err := d.Ascend(o14); err != nil {
 		return der.At(err, "members")
 	}
-	l21, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "admins")
-	}
-	n22 := 0
-	for c23 := l21; c23.More(); n22++ {
-		if err := c23.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n22), "admins")
+	o18, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o18, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "admins")
 		}
 	}
-	if n22 == 0 {
+	l19 := *d
+	v.Admins = v.Admins[:cap(v.Admins)]
+	i20 := 0
+	for ; d.More(); i20++ {
+		if i20 == len(v.Admins) {
+			n21, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i20+n21), "admins")
+			}
+			v.Admins = derGrow(v.Admins, i20, n21)
+		}
+		if err := v.Admins[i20].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l19, err, i20), "admins")
+		}
+	}
+	if i20 == 0 {
 		v.Admins = nil
 	} else {
-		s24 := v.Admins
-		if cap(s24) >= n22 {
-			s24 = s24[:n22]
-		} else {
-			s24 = make([]Member, n22)
-		}
-		for i25 := range s24 {
-			if err := s24[i25].decodeDER(&l21, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i25), "admins")
-			}
-		}
-		v.Admins = s24
+		v.Admins = v.Admins[:i20]
 	}
-	if err := l21.Finish(); err != nil {
+	if err := d.Ascend(o18); err != nil {
 		return der.At(err, "admins")
 	}
-	l26, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "data")
-	}
-	n27 := 0
-	for c28 := l26; c28.More(); n27++ {
-		if err := c28.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n27), "data")
+	o22, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o22, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "data")
 		}
 	}
-	if n27 == 0 {
+	l23 := *d
+	v.Data = v.Data[:cap(v.Data)]
+	i24 := 0
+	for ; d.More(); i24++ {
+		if i24 == len(v.Data) {
+			n25, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i24+n25), "data")
+			}
+			v.Data = derGrow(v.Data, i24, n25)
+		}
+		if err := v.Data[i24].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l23, err, i24), "data")
+		}
+	}
+	if i24 == 0 {
 		v.Data = nil
 	} else {
-		s29 := v.Data
-		if cap(s29) >= n27 {
-			s29 = s29[:n27]
-		} else {
-			s29 = make([]FileDesc, n27)
-		}
-		for i30 := range s29 {
-			if err := s29[i30].decodeDER(&l26, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i30), "data")
-			}
-		}
-		v.Data = s29
+		v.Data = v.Data[:i24]
 	}
-	if err := l26.Finish(); err != nil {
+	if err := d.Ascend(o22); err != nil {
 		return der.At(err, "data")
 	}
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
-	}
-	x31, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "tos")
-	}
-	v.Tos = x31
-	x32, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "tosupdate")
-	}
-	v.Tosupdate = x32
-	x33, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "unread")
-	}
-	v.Unread = x33
-	l34, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "mentions")
-	}
-	n35 := 0
-	for c36 := l34; c36.More(); n35++ {
-		if err := c36.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n35), "mentions")
+	off27 := d.Offset()
+	x26, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x26, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
 		}
 	}
-	if n35 == 0 {
+	switch x26 {
+	case 1, 2, 3:
+	default:
+		return der.At(der.Errorf(off27, der.ErrUnknownEnum, "%d", x26), "type")
+	}
+	v.Type = RoomType(x26)
+	x28, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x28, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "tos")
+		}
+	}
+	v.Tos = x28
+	x29, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x29, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "tosupdate")
+		}
+	}
+	v.Tosupdate = x29
+	x30, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x30, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "unread")
+		}
+	}
+	v.Unread = x30
+	o31, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o31, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "mentions")
+		}
+	}
+	l32 := *d
+	v.Mentions = v.Mentions[:cap(v.Mentions)]
+	i33 := 0
+	for ; d.More(); i33++ {
+		if i33 == len(v.Mentions) {
+			n34, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i33+n34), "mentions")
+			}
+			v.Mentions = derGrow(v.Mentions, i33, n34)
+		}
+		x35, ok := d.TryInteger(0x02)
+		if !ok {
+			var err error
+			if x35, err = d.Integer(der.TagInteger); err != nil {
+				return der.At(derListError(&l32, err, i33), "mentions")
+			}
+		}
+		v.Mentions[i33] = x35
+	}
+	if i33 == 0 {
 		v.Mentions = nil
 	} else {
-		s37 := v.Mentions
-		if cap(s37) >= n35 {
-			s37 = s37[:n35]
-		} else {
-			s37 = make([]int64, n35)
-		}
-		for i38 := range s37 {
-			x39, err := l34.Integer(der.TagInteger)
-			if err != nil {
-				return der.At(der.AtIndex(err, i38), "mentions")
-			}
-			s37[i38] = x39
-		}
-		v.Mentions = s37
+		v.Mentions = v.Mentions[:i33]
 	}
-	if err := l34.Finish(); err != nil {
+	if err := d.Ascend(o31); err != nil {
 		return der.At(err, "mentions")
 	}
-	if err := v.Lastmsg.decodeDER(&c1, der.TagSequence); err != nil {
+	if err := v.Lastmsg.decodeDER(d, der.TagSequence); err != nil {
 		return der.At(err, "lastmsg")
 	}
-	x40, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
+	x36, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x36, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
 	}
-	v.Update = x40
-	x41, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "created")
+	v.Update = x36
+	x37, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x37, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "created")
+		}
 	}
-	v.Created = x41
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Created = x37
+	off39 := d.Offset()
+	x38, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x38, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x38 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14:
+	default:
+		return der.At(der.Errorf(off39, der.ErrUnknownEnum, "%d", x38), "status")
+	}
+	v.Status = RoomStatus(x38)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2229,26 +2546,35 @@ func (v *Server) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Server) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "service")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "service")
+		}
 	}
 	v.Service = x2
-	x3, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "port")
+	x3, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "port")
+		}
 	}
 	v.Port = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "host")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "host")
+		}
 	}
 	v.Host = x4
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2323,186 +2649,209 @@ func (v *Profile) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
+		}
 	}
 	v.Phone = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "session")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "session")
+		}
 	}
 	v.Session = x4
-	l5, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "chats")
-	}
-	n6 := 0
-	for c7 := l5; c7.More(); n6++ {
-		if err := c7.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n6), "chats")
+	o5, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o5, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "chats")
 		}
 	}
-	if n6 == 0 {
+	l6 := *d
+	v.Chats = v.Chats[:cap(v.Chats)]
+	i7 := 0
+	for ; d.More(); i7++ {
+		if i7 == len(v.Chats) {
+			n8, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i7+n8), "chats")
+			}
+			v.Chats = derGrow(v.Chats, i7, n8)
+		}
+		if err := v.Chats[i7].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l6, err, i7), "chats")
+		}
+	}
+	if i7 == 0 {
 		v.Chats = nil
 	} else {
-		s8 := v.Chats
-		if cap(s8) >= n6 {
-			s8 = s8[:n6]
-		} else {
-			s8 = make([]Contact, n6)
-		}
-		for i9 := range s8 {
-			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i9), "chats")
-			}
-		}
-		v.Chats = s8
+		v.Chats = v.Chats[:i7]
 	}
-	if err := l5.Finish(); err != nil {
+	if err := d.Ascend(o5); err != nil {
 		return der.At(err, "chats")
 	}
-	l10, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "contacts")
-	}
-	n11 := 0
-	for c12 := l10; c12.More(); n11++ {
-		if err := c12.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n11), "contacts")
+	o9, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o9, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "contacts")
 		}
 	}
-	if n11 == 0 {
+	l10 := *d
+	v.Contacts = v.Contacts[:cap(v.Contacts)]
+	i11 := 0
+	for ; d.More(); i11++ {
+		if i11 == len(v.Contacts) {
+			n12, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i11+n12), "contacts")
+			}
+			v.Contacts = derGrow(v.Contacts, i11, n12)
+		}
+		if err := v.Contacts[i11].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l10, err, i11), "contacts")
+		}
+	}
+	if i11 == 0 {
 		v.Contacts = nil
 	} else {
-		s13 := v.Contacts
-		if cap(s13) >= n11 {
-			s13 = s13[:n11]
-		} else {
-			s13 = make([]Contact, n11)
-		}
-		for i14 := range s13 {
-			if err := s13[i14].decodeDER(&l10, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i14), "contacts")
-			}
-		}
-		v.Contacts = s13
+		v.Contacts = v.Contacts[:i11]
 	}
-	if err := l10.Finish(); err != nil {
+	if err := d.Ascend(o9); err != nil {
 		return der.At(err, "contacts")
 	}
-	l15, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "keys")
-	}
-	n16 := 0
-	for c17 := l15; c17.More(); n16++ {
-		if err := c17.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n16), "keys")
+	o13, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o13, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "keys")
 		}
 	}
-	if n16 == 0 {
+	l14 := *d
+	v.Keys = v.Keys[:cap(v.Keys)]
+	i15 := 0
+	for ; d.More(); i15++ {
+		if i15 == len(v.Keys) {
+			n16, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i15+n16), "keys")
+			}
+			v.Keys = derGrow(v.Keys, i15, n16)
+		}
+		x17, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x17, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l14, err, i15), "keys")
+			}
+		}
+		v.Keys[i15] = x17
+	}
+	if i15 == 0 {
 		v.Keys = nil
 	} else {
-		s18 := v.Keys
-		if cap(s18) >= n16 {
-			s18 = s18[:n16]
-		} else {
-			s18 = make([][]byte, n16)
-		}
-		for i19 := range s18 {
-			x20, err := l15.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i19), "keys")
-			}
-			s18[i19] = x20
-		}
-		v.Keys = s18
+		v.Keys = v.Keys[:i15]
 	}
-	if err := l15.Finish(); err != nil {
+	if err := d.Ascend(o13); err != nil {
 		return der.At(err, "keys")
 	}
-	l21, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "servers")
-	}
-	n22 := 0
-	for c23 := l21; c23.More(); n22++ {
-		if err := c23.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n22), "servers")
+	o18, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o18, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "servers")
 		}
 	}
-	if n22 == 0 {
+	l19 := *d
+	v.Servers = v.Servers[:cap(v.Servers)]
+	i20 := 0
+	for ; d.More(); i20++ {
+		if i20 == len(v.Servers) {
+			n21, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i20+n21), "servers")
+			}
+			v.Servers = derGrow(v.Servers, i20, n21)
+		}
+		if err := v.Servers[i20].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l19, err, i20), "servers")
+		}
+	}
+	if i20 == 0 {
 		v.Servers = nil
 	} else {
-		s24 := v.Servers
-		if cap(s24) >= n22 {
-			s24 = s24[:n22]
-		} else {
-			s24 = make([]Server, n22)
-		}
-		for i25 := range s24 {
-			if err := s24[i25].decodeDER(&l21, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i25), "servers")
-			}
-		}
-		v.Servers = s24
+		v.Servers = v.Servers[:i20]
 	}
-	if err := l21.Finish(); err != nil {
+	if err := d.Ascend(o18); err != nil {
 		return der.At(err, "servers")
 	}
-	l26, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "settings")
-	}
-	n27 := 0
-	for c28 := l26; c28.More(); n27++ {
-		if err := c28.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n27), "settings")
+	o22, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o22, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
 		}
 	}
-	if n27 == 0 {
+	l23 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i24 := 0
+	for ; d.More(); i24++ {
+		if i24 == len(v.Settings) {
+			n25, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i24+n25), "settings")
+			}
+			v.Settings = derGrow(v.Settings, i24, n25)
+		}
+		if err := v.Settings[i24].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l23, err, i24), "settings")
+		}
+	}
+	if i24 == 0 {
 		v.Settings = nil
 	} else {
-		s29 := v.Settings
-		if cap(s29) >= n27 {
-			s29 = s29[:n27]
-		} else {
-			s29 = make([]Feature, n27)
-		}
-		for i30 := range s29 {
-			if err := s29[i30].decodeDER(&l26, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i30), "settings")
-			}
-		}
-		v.Settings = s29
+		v.Settings = v.Settings[:i24]
 	}
-	if err := l26.Finish(); err != nil {
+	if err := d.Ascend(o22); err != nil {
 		return der.At(err, "settings")
 	}
-	x31, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
+	x26, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x26, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
 	}
-	v.Update = x31
-	x32, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "status")
+	v.Update = x26
+	x27, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x27, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	v.Status = x32
-	if err := v.Roster.decodeDER(&c1, der.TagSequence); err != nil {
+	v.Status = x27
+	if err := v.Roster.decodeDER(d, der.TagSequence); err != nil {
 		return der.At(err, "roster")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2633,21 +2982,27 @@ func (v *Ack) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Ack) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "table")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "table")
+		}
 	}
 	v.Table = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x3
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2696,60 +3051,70 @@ func (v *FileDesc) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *FileDesc) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "mime")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "mime")
+		}
 	}
 	v.Mime = x3
-	x4, err := c1.Any()
+	x4, err := d.Any()
 	if err != nil {
 		return der.At(err, "payload")
 	}
 	v.Payload = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "parentid")
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "parentid")
+		}
 	}
 	v.Parentid = x5
-	l6, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "data")
-	}
-	n7 := 0
-	for c8 := l6; c8.More(); n7++ {
-		if err := c8.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n7), "data")
+	o6, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o6, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "data")
 		}
 	}
-	if n7 == 0 {
+	l7 := *d
+	v.Data = v.Data[:cap(v.Data)]
+	i8 := 0
+	for ; d.More(); i8++ {
+		if i8 == len(v.Data) {
+			n9, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i8+n9), "data")
+			}
+			v.Data = derGrow(v.Data, i8, n9)
+		}
+		if err := v.Data[i8].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l7, err, i8), "data")
+		}
+	}
+	if i8 == 0 {
 		v.Data = nil
 	} else {
-		s9 := v.Data
-		if cap(s9) >= n7 {
-			s9 = s9[:n7]
-		} else {
-			s9 = make([]Feature, n7)
-		}
-		for i10 := range s9 {
-			if err := s9[i10].decodeDER(&l6, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i10), "data")
-			}
-		}
-		v.Data = s9
+		v.Data = v.Data[:i8]
 	}
-	if err := l6.Finish(); err != nil {
+	if err := d.Ascend(o6); err != nil {
 		return der.At(err, "data")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2804,86 +3169,133 @@ func (v *Auth) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Auth) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "session")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "session")
+		}
 	}
 	v.Session = x2
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
-	}
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "cert")
-	}
-	v.Cert = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "challange")
-	}
-	v.Challange = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "push")
-	}
-	v.Push = x5
-	if err := v.Os.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "os")
-	}
-	x6, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
-	}
-	v.Nickname = x6
-	l7, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "settings")
-	}
-	n8 := 0
-	for c9 := l7; c9.More(); n8++ {
-		if err := c9.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n8), "settings")
+	off4 := d.Offset()
+	x3, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
 		}
 	}
-	if n8 == 0 {
+	switch x3 {
+	case 1, 2, 3, 4:
+	default:
+		return der.At(der.Errorf(off4, der.ErrUnknownEnum, "%d", x3), "type")
+	}
+	v.Type = AuthType(x3)
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "cert")
+		}
+	}
+	v.Cert = x5
+	x6, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x6, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "challange")
+		}
+	}
+	v.Challange = x6
+	x7, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x7, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "push")
+		}
+	}
+	v.Push = x7
+	off9 := d.Offset()
+	x8, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x8, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "os")
+		}
+	}
+	switch x8 {
+	case 1, 2, 3, 4:
+	default:
+		return der.At(der.Errorf(off9, der.ErrUnknownEnum, "%d", x8), "os")
+	}
+	v.Os = OS(x8)
+	x10, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x10, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
+	}
+	v.Nickname = x10
+	o11, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o11, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
+		}
+	}
+	l12 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i13 := 0
+	for ; d.More(); i13++ {
+		if i13 == len(v.Settings) {
+			n14, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i13+n14), "settings")
+			}
+			v.Settings = derGrow(v.Settings, i13, n14)
+		}
+		if err := v.Settings[i13].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l12, err, i13), "settings")
+		}
+	}
+	if i13 == 0 {
 		v.Settings = nil
 	} else {
-		s10 := v.Settings
-		if cap(s10) >= n8 {
-			s10 = s10[:n8]
-		} else {
-			s10 = make([]Feature, n8)
-		}
-		for i11 := range s10 {
-			if err := s10[i11].decodeDER(&l7, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i11), "settings")
-			}
-		}
-		v.Settings = s10
+		v.Settings = v.Settings[:i13]
 	}
-	if err := l7.Finish(); err != nil {
+	if err := d.Ascend(o11); err != nil {
 		return der.At(err, "settings")
 	}
-	x12, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "token")
+	x15, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x15, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "token")
+		}
 	}
-	v.Token = x12
-	x13, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "devkey")
+	v.Token = x15
+	x16, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x16, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "devkey")
+		}
 	}
-	v.Devkey = x13
-	x14, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
+	v.Devkey = x16
+	x17, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x17, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
+		}
 	}
-	v.Phone = x14
-	if err := c1.Finish(); err != nil {
+	v.Phone = x17
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3064,40 +3476,85 @@ func (v *Search) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Search) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "dn")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "dn")
+		}
 	}
 	v.Dn = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "field")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "field")
+		}
 	}
 	v.Field = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "value")
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "value")
+		}
 	}
 	v.Value = x5
-	if err := v.Criteria.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "criteria")
+	off7 := d.Offset()
+	x6, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x6, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "criteria")
+		}
 	}
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	switch x6 {
+	case 0, 1, 2:
+	default:
+		return der.At(der.Errorf(off7, der.ErrUnknownEnum, "%d", x6), "criteria")
 	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Criteria = Criteria(x6)
+	off9 := d.Offset()
+	x8, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x8, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x8 {
+	case 0, 1, 2, 3, 4, 5, 6:
+	default:
+		return der.At(der.Errorf(off9, der.ErrUnknownEnum, "%d", x8), "type")
+	}
+	v.Type = Scope(x8)
+	off11 := d.Offset()
+	x10, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x10, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
+	}
+	switch x10 {
+	case 0:
+	default:
+		return der.At(der.Errorf(off11, der.ErrUnknownEnum, "%d", x10), "status")
+	}
+	v.Status = SearchStatus(x10)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3144,52 +3601,62 @@ func (v *Typing) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Typing) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "session")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "session")
+		}
 	}
 	v.Session = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x3
-	l4, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "comments")
-	}
-	n5 := 0
-	for c6 := l4; c6.More(); n5++ {
-		if err := c6.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n5), "comments")
+	o4, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o4, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "comments")
 		}
 	}
-	if n5 == 0 {
+	l5 := *d
+	v.Comments = v.Comments[:cap(v.Comments)]
+	i6 := 0
+	for ; d.More(); i6++ {
+		if i6 == len(v.Comments) {
+			n7, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i6+n7), "comments")
+			}
+			v.Comments = derGrow(v.Comments, i6, n7)
+		}
+		x8, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x8, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l5, err, i6), "comments")
+			}
+		}
+		v.Comments[i6] = x8
+	}
+	if i6 == 0 {
 		v.Comments = nil
 	} else {
-		s7 := v.Comments
-		if cap(s7) >= n5 {
-			s7 = s7[:n5]
-		} else {
-			s7 = make([][]byte, n5)
-		}
-		for i8 := range s7 {
-			x9, err := l4.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i8), "comments")
-			}
-			s7[i8] = x9
-		}
-		v.Comments = s7
+		v.Comments = v.Comments[:i6]
 	}
-	if err := l4.Finish(); err != nil {
+	if err := d.Ascend(o4); err != nil {
 		return der.At(err, "comments")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3276,24 +3743,41 @@ func (v *Friend) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Friend) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "friend")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "friend")
+		}
 	}
 	v.Friend = x3
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	off5 := d.Offset()
+	x4, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x4, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x4 {
+	case 1, 2, 3, 4, 5, 6:
+	default:
+		return der.At(der.Errorf(off5, der.ErrUnknownEnum, "%d", x4), "type")
+	}
+	v.Type = Friendship(x4)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3389,66 +3873,87 @@ func (v *History) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *History) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	if err := derDecodeHistoryFeed(&c1, &v.Feed, 0); err != nil {
+	if err := derDecodeHistoryFeed(d, &v.Feed, 0); err != nil {
 		return der.At(err, "feed")
 	}
-	x3, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "size")
+	x3, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "size")
+		}
 	}
 	v.Size = x3
-	x4, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "entity")
+	x4, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x4, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "entity")
+		}
 	}
 	v.Entity = x4
-	l5, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "data")
-	}
-	n6 := 0
-	for c7 := l5; c7.More(); n6++ {
-		if err := c7.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n6), "data")
+	o5, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o5, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "data")
 		}
 	}
-	if n6 == 0 {
+	l6 := *d
+	v.Data = v.Data[:cap(v.Data)]
+	i7 := 0
+	for ; d.More(); i7++ {
+		if i7 == len(v.Data) {
+			n8, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i7+n8), "data")
+			}
+			v.Data = derGrow(v.Data, i7, n8)
+		}
+		if err := v.Data[i7].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l6, err, i7), "data")
+		}
+	}
+	if i7 == 0 {
 		v.Data = nil
 	} else {
-		s8 := v.Data
-		if cap(s8) >= n6 {
-			s8 = s8[:n6]
-		} else {
-			s8 = make([]Message, n6)
-		}
-		for i9 := range s8 {
-			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i9), "data")
-			}
-		}
-		v.Data = s8
+		v.Data = v.Data[:i7]
 	}
-	if err := l5.Finish(); err != nil {
+	if err := d.Ascend(o5); err != nil {
 		return der.At(err, "data")
 	}
-	x10, err := c1.UniversalString(der.TagUniversalString)
+	x9, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "roster")
 	}
-	v.Roster = x10
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Roster = x9
+	off11 := d.Offset()
+	x10, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x10, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x10 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16:
+	default:
+		return der.At(der.Errorf(off11, der.ErrUnknownEnum, "%d", x10), "status")
+	}
+	v.Status = HistoryStatus(x10)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3524,12 +4029,8 @@ func derAppendCHATProtocol(b []byte, v CHATProtocol, tag der.Tag) []byte {
 }
 
 func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
-	tg20, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg20 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*CHATProtocol_Register)
 		if x1 == nil {
 			x1 = new(CHATProtocol_Register)
@@ -3538,7 +4039,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "register")
 		}
 		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+	case 0xa1:
 		x2, _ := (*v).(*CHATProtocol_Auth)
 		if x2 == nil {
 			x2 = new(CHATProtocol_Auth)
@@ -3547,7 +4048,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "auth")
 		}
 		*v = x2
-	case der.ClassContext | der.Constructed | 2:
+	case 0xa2:
 		x3, _ := (*v).(*CHATProtocol_Feature)
 		if x3 == nil {
 			x3 = new(CHATProtocol_Feature)
@@ -3556,7 +4057,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "feature")
 		}
 		*v = x3
-	case der.ClassContext | der.Constructed | 3:
+	case 0xa3:
 		x4, _ := (*v).(*CHATProtocol_Service)
 		if x4 == nil {
 			x4 = new(CHATProtocol_Service)
@@ -3565,7 +4066,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "service")
 		}
 		*v = x4
-	case der.ClassContext | der.Constructed | 4:
+	case 0xa4:
 		x5, _ := (*v).(*CHATProtocol_Message)
 		if x5 == nil {
 			x5 = new(CHATProtocol_Message)
@@ -3574,7 +4075,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "message")
 		}
 		*v = x5
-	case der.ClassContext | der.Constructed | 5:
+	case 0xa5:
 		x6, _ := (*v).(*CHATProtocol_Profile)
 		if x6 == nil {
 			x6 = new(CHATProtocol_Profile)
@@ -3583,7 +4084,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "profile")
 		}
 		*v = x6
-	case der.ClassContext | der.Constructed | 6:
+	case 0xa6:
 		x7, _ := (*v).(*CHATProtocol_Room)
 		if x7 == nil {
 			x7 = new(CHATProtocol_Room)
@@ -3592,7 +4093,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "room")
 		}
 		*v = x7
-	case der.ClassContext | der.Constructed | 7:
+	case 0xa7:
 		x8, _ := (*v).(*CHATProtocol_Member)
 		if x8 == nil {
 			x8 = new(CHATProtocol_Member)
@@ -3601,7 +4102,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "member")
 		}
 		*v = x8
-	case der.ClassContext | der.Constructed | 8:
+	case 0xa8:
 		x9, _ := (*v).(*CHATProtocol_Search)
 		if x9 == nil {
 			x9 = new(CHATProtocol_Search)
@@ -3610,7 +4111,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "search")
 		}
 		*v = x9
-	case der.ClassContext | der.Constructed | 9:
+	case 0xa9:
 		x10, _ := (*v).(*CHATProtocol_File)
 		if x10 == nil {
 			x10 = new(CHATProtocol_File)
@@ -3619,7 +4120,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "file")
 		}
 		*v = x10
-	case der.ClassContext | der.Constructed | 10:
+	case 0xaa:
 		x11, _ := (*v).(*CHATProtocol_Typing)
 		if x11 == nil {
 			x11 = new(CHATProtocol_Typing)
@@ -3628,7 +4129,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "typing")
 		}
 		*v = x11
-	case der.ClassContext | der.Constructed | 11:
+	case 0xab:
 		x12, _ := (*v).(*CHATProtocol_Friend)
 		if x12 == nil {
 			x12 = new(CHATProtocol_Friend)
@@ -3637,7 +4138,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "friend")
 		}
 		*v = x12
-	case der.ClassContext | der.Constructed | 12:
+	case 0xac:
 		x13, _ := (*v).(*CHATProtocol_Presence)
 		if x13 == nil {
 			x13 = new(CHATProtocol_Presence)
@@ -3646,7 +4147,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "presence")
 		}
 		*v = x13
-	case der.ClassContext | der.Constructed | 13:
+	case 0xad:
 		x14, _ := (*v).(*CHATProtocol_History)
 		if x14 == nil {
 			x14 = new(CHATProtocol_History)
@@ -3655,7 +4156,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "history")
 		}
 		*v = x14
-	case der.ClassContext | der.Constructed | 14:
+	case 0xae:
 		x15, _ := (*v).(*CHATProtocol_Roster)
 		if x15 == nil {
 			x15 = new(CHATProtocol_Roster)
@@ -3664,7 +4165,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "roster")
 		}
 		*v = x15
-	case der.ClassContext | der.Constructed | 15:
+	case 0xaf:
 		x16, _ := (*v).(*CHATProtocol_Ack)
 		if x16 == nil {
 			x16 = new(CHATProtocol_Ack)
@@ -3673,7 +4174,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "ack")
 		}
 		*v = x16
-	case der.ClassContext | der.Constructed | 16:
+	case 0xb0:
 		x17, _ := (*v).(*CHATProtocol_Io)
 		if x17 == nil {
 			x17 = new(CHATProtocol_Io)
@@ -3682,7 +4183,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "io")
 		}
 		*v = x17
-	case der.ClassContext | der.Constructed | 17:
+	case 0xb1:
 		x18, _ := (*v).(*CHATProtocol_Ok)
 		if x18 == nil {
 			x18 = new(CHATProtocol_Ok)
@@ -3691,7 +4192,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 			return der.At(err, "ok")
 		}
 		*v = x18
-	case der.ClassContext | der.Constructed | 18:
+	case 0xb2:
 		x19, _ := (*v).(*CHATProtocol_Error)
 		if x19 == nil {
 			x19 = new(CHATProtocol_Error)
@@ -3701,7 +4202,7 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 		}
 		*v = x19
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg20)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3747,50 +4248,57 @@ func (v *CHATMessage) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *CHATMessage) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "no")
+	x2, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x2, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "no")
+		}
 	}
 	v.No = x2
-	l3, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "headers")
-	}
-	n4 := 0
-	for c5 := l3; c5.More(); n4++ {
-		if err := c5.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n4), "headers")
+	o3, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o3, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "headers")
 		}
 	}
-	if n4 == 0 {
+	l4 := *d
+	v.Headers = v.Headers[:cap(v.Headers)]
+	i5 := 0
+	for ; d.More(); i5++ {
+		if i5 == len(v.Headers) {
+			n6, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i5+n6), "headers")
+			}
+			v.Headers = derGrow(v.Headers, i5, n6)
+		}
+		x7, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x7, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l4, err, i5), "headers")
+			}
+		}
+		v.Headers[i5] = x7
+	}
+	if i5 == 0 {
 		v.Headers = nil
 	} else {
-		s6 := v.Headers
-		if cap(s6) >= n4 {
-			s6 = s6[:n4]
-		} else {
-			s6 = make([][]byte, n4)
-		}
-		for i7 := range s6 {
-			x8, err := l3.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i7), "headers")
-			}
-			s6[i7] = x8
-		}
-		v.Headers = s6
+		v.Headers = v.Headers[:i5]
 	}
-	if err := l3.Finish(); err != nil {
+	if err := d.Ascend(o3); err != nil {
 		return der.At(err, "headers")
 	}
-	if err := derDecodeCHATProtocol(&c1, &v.Body, 0); err != nil {
+	if err := derDecodeCHATProtocol(d, &v.Body, 0); err != nil {
 		return der.At(err, "body")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3807,21 +4315,19 @@ func derAppendMessageLink(b []byte, v MessageLink, tag der.Tag) []byte {
 }
 
 func derDecodeMessageLink(d *der.Decoder, v *MessageLink, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | 1:
+	switch d.PeekIdentifier() {
+	case 0x81:
 		x1, _ := (*v).(*MessageLink_Empty)
 		if x1 == nil {
 			x1 = new(MessageLink_Empty)
 		}
-		if err := d.Null(der.ClassContext | 1); err != nil {
-			return der.At(err, "empty")
+		if !d.TryNull(0x81) {
+			if err := d.Null(der.ClassContext | 1); err != nil {
+				return der.At(err, "empty")
+			}
 		}
 		*v = x1
-	case der.ClassContext | der.Constructed | 2:
+	case 0xa2:
 		x2, _ := (*v).(*MessageLink_Message)
 		if x2 == nil {
 			x2 = new(MessageLink_Message)
@@ -3831,7 +4337,7 @@ func derDecodeMessageLink(d *der.Decoder, v *MessageLink, tag der.Tag) error {
 		}
 		*v = x2
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3847,12 +4353,8 @@ func derAppendMemberFeed(b []byte, v MemberFeed, tag der.Tag) []byte {
 }
 
 func derDecodeMemberFeed(d *der.Decoder, v *MemberFeed, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*MemberFeed_P2p)
 		if x1 == nil {
 			x1 = new(MemberFeed_P2p)
@@ -3861,7 +4363,7 @@ func derDecodeMemberFeed(d *der.Decoder, v *MemberFeed, tag der.Tag) error {
 			return der.At(err, "p2p")
 		}
 		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+	case 0xa1:
 		x2, _ := (*v).(*MemberFeed_Muc)
 		if x2 == nil {
 			x2 = new(MemberFeed_Muc)
@@ -3871,7 +4373,7 @@ func derDecodeMemberFeed(d *der.Decoder, v *MemberFeed, tag der.Tag) error {
 		}
 		*v = x2
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3887,12 +4389,8 @@ func derAppendHistoryFeed(b []byte, v HistoryFeed, tag der.Tag) []byte {
 }
 
 func derDecodeHistoryFeed(d *der.Decoder, v *HistoryFeed, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*HistoryFeed_P2p)
 		if x1 == nil {
 			x1 = new(HistoryFeed_P2p)
@@ -3901,7 +4399,7 @@ func derDecodeHistoryFeed(d *der.Decoder, v *HistoryFeed, tag der.Tag) error {
 			return der.At(err, "p2p")
 		}
 		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+	case 0xa1:
 		x2, _ := (*v).(*HistoryFeed_Muc)
 		if x2 == nil {
 			x2 = new(HistoryFeed_Muc)
@@ -3911,7 +4409,7 @@ func derDecodeHistoryFeed(d *der.Decoder, v *HistoryFeed, tag der.Tag) error {
 		}
 		*v = x2
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3925,4 +4423,32 @@ func derPeekError(d *der.Decoder) error {
 		return err
 	}
 	return der.Errorf(d.Offset(), der.ErrUnexpectedTag, "")
+}
+
+// derChoiceError explains why no alternative of a CHOICE starts at d.
+func derChoiceError(d *der.Decoder) error {
+	tg, ok := d.PeekTag()
+	if !ok {
+		return derPeekError(d)
+	}
+	return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg)
+}
+
+// derGrow returns s with room for more elements after its first n: a new
+// array of exactly n+more elements holding those n.
+func derGrow[S ~[]E, E any](s S, n, more int) S {
+	t := make(S, n+more)
+	copy(t, s[:n])
+	return t
+}
+
+// derListError returns the error of element i of a SEQUENCE OF, whose
+// decoding failed with err; l is the decoder over the list's contents. A
+// malformed header anywhere in the list is reported first, as a pass
+// counting the elements ahead of decoding them finds it first.
+func derListError(l *der.Decoder, err error, i int) error {
+	if n, cerr := l.Count(); cerr != nil {
+		return der.AtIndex(cerr, n)
+	}
+	return der.AtIndex(err, i)
 }
