@@ -11,6 +11,22 @@ package der
 // PrintableString, UniversalString, UTCTime and GeneralizedTime must be
 // valid DER for their type. The ordering of SET components is not checked.
 func (d *Decoder) Any() ([]byte, error) {
+	// Fast path: a universal primitive element with a low tag number and a
+	// length below 64 KiB, such as a file's UTF8String payload: its
+	// contents checked directly. Everything else, and every error, goes
+	// through checkElement.
+	if b, p := d.data, d.pos; p+1 < len(b) && b[p]&0xe0 == 0 && b[p]&0x1f != 0x1f {
+		if s, e, ok := contents(b, p+1); ok && checkPrimitive(Tag(b[p]), b[s:e], s, p) == nil {
+			d.pos = e
+			return b[p:e:e], nil
+		}
+	}
+	return d.anySlow()
+}
+
+// anySlow is Any for constructed and non-universal elements, high tag
+// numbers, long lengths and every error.
+func (d *Decoder) anySlow() ([]byte, error) {
 	if d.tooLarge() {
 		return nil, errAt(0, ErrTooLarge)
 	}

@@ -33,10 +33,10 @@ func (d *Decoder) PeekIdentifier() byte {
 
 // TryOctetString is the fast path of OctetString.
 func (d *Decoder) TryOctetString(id byte) ([]byte, bool) {
-	b, p := d.data, d.pos
-	if p+1 < len(b) && b[p] == id && b[p+1] < 0x80 {
-		if e := p + 2 + int(b[p+1]); e <= len(b) {
-			d.pos = e
+	b, p := d.data, uint(d.pos)
+	if p+1 < uint(len(b)) && b[p] == id && b[p+1] < 0x80 {
+		if e := p + 2 + uint(b[p+1]); e <= uint(len(b)) {
+			d.pos = int(e)
 			return b[p+2 : e : e], true
 		}
 	}

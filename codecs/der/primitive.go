@@ -1,34 +1,40 @@
 package der
 
+import "encoding/binary"
+
 // Integer reads an INTEGER (or ENUMERATED) with tag t: minimal two's
 // complement (§8.3.2) of at most eight octets, else ErrIntegerRange.
 func (d *Decoder) Integer(t Tag) (int64, error) {
-	// Fast path: a low tag number and one contents octet, which is every
-	// ENUMERATED and small INTEGER.
-	if p := d.pos; t&lowTagMask < 31 && uint(p+2) < uint(len(d.data)) && d.data[p] == lowTagByte(t) && d.data[p+1] == 1 {
-		d.pos = p + 3
-		return int64(int8(d.data[p+2])), nil
+	// Fast path: a low tag number and one to eight minimal contents octets.
+	if b, p := d.data, d.pos; t&lowTagMask < 31 && p+2 < len(b) && b[p] == lowTagByte(t) {
+		if n := int(b[p+1]); n >= 1 && n <= 8 && n <= len(b)-p-2 {
+			c := b[p+2 : p+2+n]
+			v := int64(int8(c[0]))
+			if n == 1 {
+				d.pos = p + 3
+				return v, nil
+			}
+			if c[0] == 0 && c[1]&0x80 == 0 || c[0] == 0xff && c[1]&0x80 != 0 {
+				return 0, errAt(p+2, ErrNonMinimalInteger)
+			}
+			if len(b)-p-2 >= 8 {
+				// Load eight octets and shift the ones past the contents out.
+				v = int64(binary.BigEndian.Uint64(b[p+2:])) >> (64 - 8*n)
+			} else {
+				for i := 1; i < len(c); i++ {
+					v = v<<8 | int64(c[i])
+				}
+			}
+			d.pos = p + 2 + n
+			return v, nil
+		}
 	}
 	return d.integerSlow(t)
 }
 
-// integerSlow is Integer for longer contents, high tag numbers and every
-// error.
+// integerSlow is Integer for long-form lengths, high tag numbers and the
+// errors the fast path does not decide.
 func (d *Decoder) integerSlow(t Tag) (int64, error) {
-	if p := d.pos; t&lowTagMask < 31 && p+2 < len(d.data) && d.data[p] == lowTagByte(t) {
-		// Up to eight contents octets, minimal (§8.3.2).
-		if n := int(d.data[p+1]); n >= 1 && n <= 8 && n <= len(d.data)-p-2 {
-			c := d.data[p+2 : p+2+n]
-			if n == 1 || !(c[0] == 0 && c[1]&0x80 == 0 || c[0] == 0xff && c[1]&0x80 != 0) {
-				v := int64(int8(c[0]))
-				for _, x := range c[1:] {
-					v = v<<8 | int64(x)
-				}
-				d.pos = p + 2 + n
-				return v, nil
-			}
-		}
-	}
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return 0, err
