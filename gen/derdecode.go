@@ -361,9 +361,15 @@ func (m *module) derDecodeChoiceBody(g *fn, self *named, h onErr) []jen.Code {
 			}
 		}
 		x := g.v("x")
-		body := reuseAlt(x, fd.wrapper)
+		// Reuse the alternative v holds, and store it only when it is new:
+		// storing an unchanged pointer would cost a write barrier.
+		body := []jen.Code{
+			jen.List(jen.Id(x), jen.Id("_")).Op(":=").Parens(jen.Op("*").Id("v")).Assert(jen.Op("*").Id(fd.wrapper)),
+			jen.Id("fresh").Op(":=").Id(x).Op("==").Nil(),
+			jen.If(jen.Id("fresh")).Block(jen.Id(x).Op("=").New(jen.Id(fd.wrapper))),
+		}
 		body = append(body, m.derDecode(g, nil, fd.f.Type, fd.f.Type.Tags, jen.Id(x).Dot("Value"), nil, at(derPkg, h, fd.f.Name))...)
-		body = append(body, jen.Op("*").Id("v").Op("=").Id(x))
+		body = append(body, jen.If(jen.Id("fresh")).Block(jen.Op("*").Id("v").Op("=").Id(x)))
 		cases = append(cases, jen.Case(vals...).Block(body...))
 	}
 	if low {
@@ -413,7 +419,8 @@ func (m *module) derDecodeSequenceOf(g *fn, t *asn1.Type, target jen.Code, tag t
 		jen.Id(i).Op(":=").Lit(0),
 		jen.For(jen.Op(";").Add(dec).Dot("More").Call().Op(";").Id(i).Op("++")).Block(append([]jen.Code{grow}, elem...)...),
 		jen.If(jen.Id(i).Op("==").Lit(0)).Block(
-			jen.Add(target).Op("=").Nil(),
+			// Storing nil over nil would cost a write barrier too.
+			jen.If(jen.Add(target).Op("!=").Nil()).Block(jen.Add(target).Op("=").Nil()),
 		).Else().Block(
 			jen.Add(target).Op("=").Add(target).Index(jen.Empty(), jen.Id(i)),
 		),

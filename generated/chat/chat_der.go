@@ -897,7 +897,9 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Names[i6] = x8
 	}
 	if i6 == 0 {
-		v.Names = nil
+		if v.Names != nil {
+			v.Names = nil
+		}
 	} else {
 		v.Names = v.Names[:i6]
 	}
@@ -940,7 +942,9 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Surnames[i12] = x14
 	}
 	if i12 == 0 {
-		v.Surnames = nil
+		if v.Surnames != nil {
+			v.Surnames = nil
+		}
 	} else {
 		v.Surnames = v.Surnames[:i12]
 	}
@@ -1003,7 +1007,9 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i21 == 0 {
-		v.Settings = nil
+		if v.Settings != nil {
+			v.Settings = nil
+		}
 	} else {
 		v.Settings = v.Settings[:i21]
 	}
@@ -1033,7 +1039,9 @@ func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i25 == 0 {
-		v.Services = nil
+		if v.Services != nil {
+			v.Services = nil
+		}
 	} else {
 		v.Services = v.Services[:i25]
 	}
@@ -1205,7 +1213,9 @@ func (v *Roster) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i7 == 0 {
-		v.Contacts = nil
+		if v.Contacts != nil {
+			v.Contacts = nil
+		}
 	} else {
 		v.Contacts = v.Contacts[:i7]
 	}
@@ -1235,7 +1245,9 @@ func (v *Roster) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i11 == 0 {
-		v.Topics = nil
+		if v.Topics != nil {
+			v.Topics = nil
+		}
 	} else {
 		v.Topics = v.Topics[:i11]
 	}
@@ -1391,22 +1403,28 @@ func derDecodeMessageFeed(d *der.Decoder, v *MessageFeed, tag der.Tag) error {
 	switch d.PeekIdentifier() {
 	case 0xa0:
 		x1, _ := (*v).(*MessageFeed_P2p)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(MessageFeed_P2p)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
-		*v = x1
+		if fresh {
+			*v = x1
+		}
 	case 0xa1:
 		x2, _ := (*v).(*MessageFeed_Muc)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(MessageFeed_Muc)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
 		return derChoiceError(d)
 	}
@@ -1580,7 +1598,9 @@ func (v *Message) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i9 == 0 {
-		v.Files = nil
+		if v.Files != nil {
+			v.Files = nil
+		}
 	} else {
 		v.Files = v.Files[:i9]
 	}
@@ -1648,7 +1668,9 @@ func (v *Message) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Mentioned[i17] = CHATString(x19)
 	}
 	if i17 == 0 {
-		v.Mentioned = nil
+		if v.Mentioned != nil {
+			v.Mentioned = nil
+		}
 	} else {
 		v.Mentioned = v.Mentioned[:i17]
 	}
@@ -1842,7 +1864,9 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Feeds[i5] = x7
 	}
 	if i5 == 0 {
-		v.Feeds = nil
+		if v.Feeds != nil {
+			v.Feeds = nil
+		}
 	} else {
 		v.Feeds = v.Feeds[:i5]
 	}
@@ -1893,7 +1917,9 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Names[i12] = x14
 	}
 	if i12 == 0 {
-		v.Names = nil
+		if v.Names != nil {
+			v.Names = nil
+		}
 	} else {
 		v.Names = v.Names[:i12]
 	}
@@ -1928,7 +1954,9 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Surnames[i17] = x19
 	}
 	if i17 == 0 {
-		v.Surnames = nil
+		if v.Surnames != nil {
+			v.Surnames = nil
+		}
 	} else {
 		v.Surnames = v.Surnames[:i17]
 	}
@@ -1974,7 +2002,9 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i24 == 0 {
-		v.Settings = nil
+		if v.Settings != nil {
+			v.Settings = nil
+		}
 	} else {
 		v.Settings = v.Settings[:i24]
 	}
@@ -2004,7 +2034,9 @@ func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i28 == 0 {
-		v.Services = nil
+		if v.Services != nil {
+			v.Services = nil
+		}
 	} else {
 		v.Services = v.Services[:i28]
 	}
@@ -2263,7 +2295,9 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Links[i6] = x8
 	}
 	if i6 == 0 {
-		v.Links = nil
+		if v.Links != nil {
+			v.Links = nil
+		}
 	} else {
 		v.Links = v.Links[:i6]
 	}
@@ -2301,7 +2335,9 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i12 == 0 {
-		v.Settings = nil
+		if v.Settings != nil {
+			v.Settings = nil
+		}
 	} else {
 		v.Settings = v.Settings[:i12]
 	}
@@ -2331,7 +2367,9 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i16 == 0 {
-		v.Members = nil
+		if v.Members != nil {
+			v.Members = nil
+		}
 	} else {
 		v.Members = v.Members[:i16]
 	}
@@ -2361,7 +2399,9 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i20 == 0 {
-		v.Admins = nil
+		if v.Admins != nil {
+			v.Admins = nil
+		}
 	} else {
 		v.Admins = v.Admins[:i20]
 	}
@@ -2391,7 +2431,9 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i24 == 0 {
-		v.Data = nil
+		if v.Data != nil {
+			v.Data = nil
+		}
 	} else {
 		v.Data = v.Data[:i24]
 	}
@@ -2464,7 +2506,9 @@ func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Mentions[i33] = x35
 	}
 	if i33 == 0 {
-		v.Mentions = nil
+		if v.Mentions != nil {
+			v.Mentions = nil
+		}
 	} else {
 		v.Mentions = v.Mentions[:i33]
 	}
@@ -2700,7 +2744,9 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i7 == 0 {
-		v.Chats = nil
+		if v.Chats != nil {
+			v.Chats = nil
+		}
 	} else {
 		v.Chats = v.Chats[:i7]
 	}
@@ -2730,7 +2776,9 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i11 == 0 {
-		v.Contacts = nil
+		if v.Contacts != nil {
+			v.Contacts = nil
+		}
 	} else {
 		v.Contacts = v.Contacts[:i11]
 	}
@@ -2765,7 +2813,9 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Keys[i15] = x17
 	}
 	if i15 == 0 {
-		v.Keys = nil
+		if v.Keys != nil {
+			v.Keys = nil
+		}
 	} else {
 		v.Keys = v.Keys[:i15]
 	}
@@ -2795,7 +2845,9 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i20 == 0 {
-		v.Servers = nil
+		if v.Servers != nil {
+			v.Servers = nil
+		}
 	} else {
 		v.Servers = v.Servers[:i20]
 	}
@@ -2825,7 +2877,9 @@ func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i24 == 0 {
-		v.Settings = nil
+		if v.Settings != nil {
+			v.Settings = nil
+		}
 	} else {
 		v.Settings = v.Settings[:i24]
 	}
@@ -3107,7 +3161,9 @@ func (v *FileDesc) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i8 == 0 {
-		v.Data = nil
+		if v.Data != nil {
+			v.Data = nil
+		}
 	} else {
 		v.Data = v.Data[:i8]
 	}
@@ -3264,7 +3320,9 @@ func (v *Auth) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i13 == 0 {
-		v.Settings = nil
+		if v.Settings != nil {
+			v.Settings = nil
+		}
 	} else {
 		v.Settings = v.Settings[:i13]
 	}
@@ -3649,7 +3707,9 @@ func (v *Typing) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Comments[i6] = x8
 	}
 	if i6 == 0 {
-		v.Comments = nil
+		if v.Comments != nil {
+			v.Comments = nil
+		}
 	} else {
 		v.Comments = v.Comments[:i6]
 	}
@@ -3927,7 +3987,9 @@ func (v *History) decodeDER(d *der.Decoder, tag der.Tag) error {
 		}
 	}
 	if i7 == 0 {
-		v.Data = nil
+		if v.Data != nil {
+			v.Data = nil
+		}
 	} else {
 		v.Data = v.Data[:i7]
 	}
@@ -4032,175 +4094,232 @@ func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
 	switch d.PeekIdentifier() {
 	case 0xa0:
 		x1, _ := (*v).(*CHATProtocol_Register)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(CHATProtocol_Register)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "register")
 		}
-		*v = x1
+		if fresh {
+			*v = x1
+		}
 	case 0xa1:
 		x2, _ := (*v).(*CHATProtocol_Auth)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(CHATProtocol_Auth)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "auth")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	case 0xa2:
 		x3, _ := (*v).(*CHATProtocol_Feature)
-		if x3 == nil {
+		fresh := x3 == nil
+		if fresh {
 			x3 = new(CHATProtocol_Feature)
 		}
 		if err := x3.Value.decodeDER(d, der.ClassContext|der.Constructed|2); err != nil {
 			return der.At(err, "feature")
 		}
-		*v = x3
+		if fresh {
+			*v = x3
+		}
 	case 0xa3:
 		x4, _ := (*v).(*CHATProtocol_Service)
-		if x4 == nil {
+		fresh := x4 == nil
+		if fresh {
 			x4 = new(CHATProtocol_Service)
 		}
 		if err := x4.Value.decodeDER(d, der.ClassContext|der.Constructed|3); err != nil {
 			return der.At(err, "service")
 		}
-		*v = x4
+		if fresh {
+			*v = x4
+		}
 	case 0xa4:
 		x5, _ := (*v).(*CHATProtocol_Message)
-		if x5 == nil {
+		fresh := x5 == nil
+		if fresh {
 			x5 = new(CHATProtocol_Message)
 		}
 		if err := x5.Value.decodeDER(d, der.ClassContext|der.Constructed|4); err != nil {
 			return der.At(err, "message")
 		}
-		*v = x5
+		if fresh {
+			*v = x5
+		}
 	case 0xa5:
 		x6, _ := (*v).(*CHATProtocol_Profile)
-		if x6 == nil {
+		fresh := x6 == nil
+		if fresh {
 			x6 = new(CHATProtocol_Profile)
 		}
 		if err := x6.Value.decodeDER(d, der.ClassContext|der.Constructed|5); err != nil {
 			return der.At(err, "profile")
 		}
-		*v = x6
+		if fresh {
+			*v = x6
+		}
 	case 0xa6:
 		x7, _ := (*v).(*CHATProtocol_Room)
-		if x7 == nil {
+		fresh := x7 == nil
+		if fresh {
 			x7 = new(CHATProtocol_Room)
 		}
 		if err := x7.Value.decodeDER(d, der.ClassContext|der.Constructed|6); err != nil {
 			return der.At(err, "room")
 		}
-		*v = x7
+		if fresh {
+			*v = x7
+		}
 	case 0xa7:
 		x8, _ := (*v).(*CHATProtocol_Member)
-		if x8 == nil {
+		fresh := x8 == nil
+		if fresh {
 			x8 = new(CHATProtocol_Member)
 		}
 		if err := x8.Value.decodeDER(d, der.ClassContext|der.Constructed|7); err != nil {
 			return der.At(err, "member")
 		}
-		*v = x8
+		if fresh {
+			*v = x8
+		}
 	case 0xa8:
 		x9, _ := (*v).(*CHATProtocol_Search)
-		if x9 == nil {
+		fresh := x9 == nil
+		if fresh {
 			x9 = new(CHATProtocol_Search)
 		}
 		if err := x9.Value.decodeDER(d, der.ClassContext|der.Constructed|8); err != nil {
 			return der.At(err, "search")
 		}
-		*v = x9
+		if fresh {
+			*v = x9
+		}
 	case 0xa9:
 		x10, _ := (*v).(*CHATProtocol_File)
-		if x10 == nil {
+		fresh := x10 == nil
+		if fresh {
 			x10 = new(CHATProtocol_File)
 		}
 		if err := x10.Value.decodeDER(d, der.ClassContext|der.Constructed|9); err != nil {
 			return der.At(err, "file")
 		}
-		*v = x10
+		if fresh {
+			*v = x10
+		}
 	case 0xaa:
 		x11, _ := (*v).(*CHATProtocol_Typing)
-		if x11 == nil {
+		fresh := x11 == nil
+		if fresh {
 			x11 = new(CHATProtocol_Typing)
 		}
 		if err := x11.Value.decodeDER(d, der.ClassContext|der.Constructed|10); err != nil {
 			return der.At(err, "typing")
 		}
-		*v = x11
+		if fresh {
+			*v = x11
+		}
 	case 0xab:
 		x12, _ := (*v).(*CHATProtocol_Friend)
-		if x12 == nil {
+		fresh := x12 == nil
+		if fresh {
 			x12 = new(CHATProtocol_Friend)
 		}
 		if err := x12.Value.decodeDER(d, der.ClassContext|der.Constructed|11); err != nil {
 			return der.At(err, "friend")
 		}
-		*v = x12
+		if fresh {
+			*v = x12
+		}
 	case 0xac:
 		x13, _ := (*v).(*CHATProtocol_Presence)
-		if x13 == nil {
+		fresh := x13 == nil
+		if fresh {
 			x13 = new(CHATProtocol_Presence)
 		}
 		if err := x13.Value.decodeDER(d, der.ClassContext|der.Constructed|12); err != nil {
 			return der.At(err, "presence")
 		}
-		*v = x13
+		if fresh {
+			*v = x13
+		}
 	case 0xad:
 		x14, _ := (*v).(*CHATProtocol_History)
-		if x14 == nil {
+		fresh := x14 == nil
+		if fresh {
 			x14 = new(CHATProtocol_History)
 		}
 		if err := x14.Value.decodeDER(d, der.ClassContext|der.Constructed|13); err != nil {
 			return der.At(err, "history")
 		}
-		*v = x14
+		if fresh {
+			*v = x14
+		}
 	case 0xae:
 		x15, _ := (*v).(*CHATProtocol_Roster)
-		if x15 == nil {
+		fresh := x15 == nil
+		if fresh {
 			x15 = new(CHATProtocol_Roster)
 		}
 		if err := x15.Value.decodeDER(d, der.ClassContext|der.Constructed|14); err != nil {
 			return der.At(err, "roster")
 		}
-		*v = x15
+		if fresh {
+			*v = x15
+		}
 	case 0xaf:
 		x16, _ := (*v).(*CHATProtocol_Ack)
-		if x16 == nil {
+		fresh := x16 == nil
+		if fresh {
 			x16 = new(CHATProtocol_Ack)
 		}
 		if err := x16.Value.decodeDER(d, der.ClassContext|der.Constructed|15); err != nil {
 			return der.At(err, "ack")
 		}
-		*v = x16
+		if fresh {
+			*v = x16
+		}
 	case 0xb0:
 		x17, _ := (*v).(*CHATProtocol_Io)
-		if x17 == nil {
+		fresh := x17 == nil
+		if fresh {
 			x17 = new(CHATProtocol_Io)
 		}
 		if err := x17.Value.decodeDER(d, der.ClassContext|der.Constructed|16); err != nil {
 			return der.At(err, "io")
 		}
-		*v = x17
+		if fresh {
+			*v = x17
+		}
 	case 0xb1:
 		x18, _ := (*v).(*CHATProtocol_Ok)
-		if x18 == nil {
+		fresh := x18 == nil
+		if fresh {
 			x18 = new(CHATProtocol_Ok)
 		}
 		if err := x18.Value.decodeDER(d, der.ClassContext|der.Constructed|17); err != nil {
 			return der.At(err, "ok")
 		}
-		*v = x18
+		if fresh {
+			*v = x18
+		}
 	case 0xb2:
 		x19, _ := (*v).(*CHATProtocol_Error)
-		if x19 == nil {
+		fresh := x19 == nil
+		if fresh {
 			x19 = new(CHATProtocol_Error)
 		}
 		if err := x19.Value.decodeDER(d, der.ClassContext|der.Constructed|18); err != nil {
 			return der.At(err, "error")
 		}
-		*v = x19
+		if fresh {
+			*v = x19
+		}
 	default:
 		return derChoiceError(d)
 	}
@@ -4288,7 +4407,9 @@ func (v *CHATMessage) decodeDER(d *der.Decoder, tag der.Tag) error {
 		v.Headers[i5] = x7
 	}
 	if i5 == 0 {
-		v.Headers = nil
+		if v.Headers != nil {
+			v.Headers = nil
+		}
 	} else {
 		v.Headers = v.Headers[:i5]
 	}
@@ -4318,7 +4439,8 @@ func derDecodeMessageLink(d *der.Decoder, v *MessageLink, tag der.Tag) error {
 	switch d.PeekIdentifier() {
 	case 0x81:
 		x1, _ := (*v).(*MessageLink_Empty)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(MessageLink_Empty)
 		}
 		if !d.TryNull(0x81) {
@@ -4326,16 +4448,21 @@ func derDecodeMessageLink(d *der.Decoder, v *MessageLink, tag der.Tag) error {
 				return der.At(err, "empty")
 			}
 		}
-		*v = x1
+		if fresh {
+			*v = x1
+		}
 	case 0xa2:
 		x2, _ := (*v).(*MessageLink_Message)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(MessageLink_Message)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|2); err != nil {
 			return der.At(err, "message")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
 		return derChoiceError(d)
 	}
@@ -4356,22 +4483,28 @@ func derDecodeMemberFeed(d *der.Decoder, v *MemberFeed, tag der.Tag) error {
 	switch d.PeekIdentifier() {
 	case 0xa0:
 		x1, _ := (*v).(*MemberFeed_P2p)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(MemberFeed_P2p)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
-		*v = x1
+		if fresh {
+			*v = x1
+		}
 	case 0xa1:
 		x2, _ := (*v).(*MemberFeed_Muc)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(MemberFeed_Muc)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
 		return derChoiceError(d)
 	}
@@ -4392,22 +4525,28 @@ func derDecodeHistoryFeed(d *der.Decoder, v *HistoryFeed, tag der.Tag) error {
 	switch d.PeekIdentifier() {
 	case 0xa0:
 		x1, _ := (*v).(*HistoryFeed_P2p)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(HistoryFeed_P2p)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
-		*v = x1
+		if fresh {
+			*v = x1
+		}
 	case 0xa1:
 		x2, _ := (*v).(*HistoryFeed_Muc)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(HistoryFeed_Muc)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
 		return derChoiceError(d)
 	}
