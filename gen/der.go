@@ -76,7 +76,10 @@ func (m *module) genDERPublic(f *jen.File, n *named, appendCall, decodeCall func
 		jen.If(jen.Err().Op(":=").Add(decodeCall(outerTag(n))), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual(derPkg, "At").Call(jen.Err(), jen.Lit(n.asn1Name))),
 		),
-		jen.Return(jen.Qual(derPkg, "At").Call(jen.Id("d").Dot("Finish").Call(), jen.Lit(n.asn1Name))),
+		jen.If(jen.Err().Op(":=").Id("d").Dot("Finish").Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(derPkg, "At").Call(jen.Err(), jen.Lit(n.asn1Name))),
+		),
+		jen.Return(jen.Nil()),
 	)
 	f.Line()
 }

@@ -13,23 +13,24 @@ type Outer int
 // element. Descend is Enter without a second Decoder.
 func (d *Decoder) Descend(t Tag) (Outer, error) {
 	// Fast path: a low tag number (constructed) and a length below 64 KiB
-	// (contents, written out for speed).
-	if b, p := d.data, d.pos; t&lowTagMask < 31 && t.IsConstructed() && d.left > 0 &&
-		p+1 < len(b) && b[p] == lowTagByte(t) {
-		n, s := int(b[p+1]), p+2
+	// (contents, written out for speed, in unsigned arithmetic, which
+	// spares bounds checks).
+	if b, p := d.data, uint(d.pos); t&lowTagMask < 31 && t.IsConstructed() && d.left > 0 &&
+		p+1 < uint(len(b)) && b[p] == lowTagByte(t) {
+		n, s := uint(b[p+1]), p+2
 		if n >= 0x80 {
 			switch {
-			case n == 0x81 && s < len(b) && b[s] >= 0x80:
-				n, s = int(b[s]), s+1
-			case n == 0x82 && s+1 < len(b) && b[s] != 0:
-				n, s = int(b[s])<<8|int(b[s+1]), s+2
+			case n == 0x81 && s < uint(len(b)) && b[s] >= 0x80:
+				n, s = uint(b[s]), s+1
+			case n == 0x82 && s+1 < uint(len(b)) && b[s] != 0:
+				n, s = uint(b[s])<<8|uint(b[s+1]), s+2
 			default:
-				n = len(b) // does not fit
+				n = uint(len(b)) // does not fit
 			}
 		}
-		if n <= len(b)-s {
+		if n <= uint(len(b))-s {
 			d.data = d.data[:s+n] // only the length changes: no write barrier
-			d.pos = s
+			d.pos = int(s)
 			d.left--
 			return Outer(len(b)), nil
 		}

@@ -26,7 +26,10 @@ func (v *IO) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "IO")
 	}
-	return der.At(d.Finish(), "IO")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "IO")
+	}
+	return nil
 }
 
 func (v *IO) appendDER(b []byte, tag der.Tag) []byte {
@@ -81,7 +84,10 @@ func (v *OK) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "OK")
 	}
-	return der.At(d.Finish(), "OK")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "OK")
+	}
+	return nil
 }
 
 func (v *OK) appendDER(b []byte, tag der.Tag) []byte {
@@ -130,7 +136,10 @@ func (v *ERROR) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "ERROR")
 	}
-	return der.At(d.Finish(), "ERROR")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ERROR")
+	}
+	return nil
 }
 
 func (v *ERROR) appendDER(b []byte, tag der.Tag) []byte {
@@ -179,7 +188,10 @@ func (v *P2P) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "P2P")
 	}
-	return der.At(d.Finish(), "P2P")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "P2P")
+	}
+	return nil
 }
 
 func (v *P2P) appendDER(b []byte, tag der.Tag) []byte {
@@ -240,7 +252,10 @@ func (v *MUC) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "MUC")
 	}
-	return der.At(d.Finish(), "MUC")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MUC")
+	}
+	return nil
 }
 
 func (v *MUC) appendDER(b []byte, tag der.Tag) []byte {
@@ -292,7 +307,10 @@ func (v *Feature) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Feature")
 	}
-	return der.At(d.Finish(), "Feature")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Feature")
+	}
+	return nil
 }
 
 func (v *Feature) appendDER(b []byte, tag der.Tag) []byte {
@@ -371,7 +389,10 @@ func (v *ServiceType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ServiceType")
 	}
-	return der.At(d.Finish(), "ServiceType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ServiceType")
+	}
+	return nil
 }
 
 func (v *ServiceType) appendDER(b []byte, tag der.Tag) []byte {
@@ -416,7 +437,10 @@ func (v *ServiceStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ServiceStatus")
 	}
-	return der.At(d.Finish(), "ServiceStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ServiceStatus")
+	}
+	return nil
 }
 
 func (v *ServiceStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -461,7 +485,10 @@ func (v *Service) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Service")
 	}
-	return der.At(d.Finish(), "Service")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Service")
+	}
+	return nil
 }
 
 func (v *Service) appendDER(b []byte, tag der.Tag) []byte {
@@ -579,7 +606,10 @@ func (v *Register) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Register")
 	}
-	return der.At(d.Finish(), "Register")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Register")
+	}
+	return nil
 }
 
 func (v *Register) appendDER(b []byte, tag der.Tag) []byte {
@@ -649,7 +679,10 @@ func (v *PresenceType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "PresenceType")
 	}
-	return der.At(d.Finish(), "PresenceType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "PresenceType")
+	}
+	return nil
 }
 
 func (v *PresenceType) appendDER(b []byte, tag der.Tag) []byte {
@@ -694,7 +727,10 @@ func (v *Presence) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Presence")
 	}
-	return der.At(d.Finish(), "Presence")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Presence")
+	}
+	return nil
 }
 
 func (v *Presence) appendDER(b []byte, tag der.Tag) []byte {
@@ -761,7 +797,10 @@ func (v *ContactStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ContactStatus")
 	}
-	return der.At(d.Finish(), "ContactStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ContactStatus")
+	}
+	return nil
 }
 
 func (v *ContactStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -806,7 +845,10 @@ func (v *Contact) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Contact")
 	}
-	return der.At(d.Finish(), "Contact")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Contact")
+	}
+	return nil
 }
 
 func (v *Contact) appendDER(b []byte, tag der.Tag) []byte {
@@ -1090,7 +1132,10 @@ func (v *RosterStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RosterStatus")
 	}
-	return der.At(d.Finish(), "RosterStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "RosterStatus")
+	}
+	return nil
 }
 
 func (v *RosterStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -1135,7 +1180,10 @@ func (v *Roster) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Roster")
 	}
-	return der.At(d.Finish(), "Roster")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Roster")
+	}
+	return nil
 }
 
 func (v *Roster) appendDER(b []byte, tag der.Tag) []byte {
@@ -1296,7 +1344,10 @@ func (v *MessageType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MessageType")
 	}
-	return der.At(d.Finish(), "MessageType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MessageType")
+	}
+	return nil
 }
 
 func (v *MessageType) appendDER(b []byte, tag der.Tag) []byte {
@@ -1341,7 +1392,10 @@ func (v *MessageStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MessageStatus")
 	}
-	return der.At(d.Finish(), "MessageStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MessageStatus")
+	}
+	return nil
 }
 
 func (v *MessageStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -1386,7 +1440,10 @@ func (v *MessageFeedValue) UnmarshalDER(data []byte) error {
 	if err := derDecodeMessageFeed(&d, &v.Value, 0); err != nil {
 		return der.At(err, "MessageFeed")
 	}
-	return der.At(d.Finish(), "MessageFeed")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MessageFeed")
+	}
+	return nil
 }
 
 func derAppendMessageFeed(b []byte, v MessageFeed, tag der.Tag) []byte {
@@ -1453,7 +1510,10 @@ func (v *CHATString) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagOctetString); err != nil {
 		return der.At(err, "CHATString")
 	}
-	return der.At(d.Finish(), "CHATString")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "CHATString")
+	}
+	return nil
 }
 
 func (v *CHATString) appendDER(b []byte, tag der.Tag) []byte {
@@ -1492,7 +1552,10 @@ func (v *Message) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Message")
 	}
-	return der.At(d.Finish(), "Message")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Message")
+	}
+	return nil
 }
 
 func (v *Message) appendDER(b []byte, tag der.Tag) []byte {
@@ -1727,7 +1790,10 @@ func (v *MemberStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MemberStatus")
 	}
-	return der.At(d.Finish(), "MemberStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MemberStatus")
+	}
+	return nil
 }
 
 func (v *MemberStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -1772,7 +1838,10 @@ func (v *Member) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Member")
 	}
-	return der.At(d.Finish(), "Member")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Member")
+	}
+	return nil
 }
 
 func (v *Member) appendDER(b []byte, tag der.Tag) []byte {
@@ -2099,7 +2168,10 @@ func (v *RoomType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RoomType")
 	}
-	return der.At(d.Finish(), "RoomType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "RoomType")
+	}
+	return nil
 }
 
 func (v *RoomType) appendDER(b []byte, tag der.Tag) []byte {
@@ -2144,7 +2216,10 @@ func (v *RoomStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RoomStatus")
 	}
-	return der.At(d.Finish(), "RoomStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "RoomStatus")
+	}
+	return nil
 }
 
 func (v *RoomStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -2189,7 +2264,10 @@ func (v *Room) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Room")
 	}
-	return der.At(d.Finish(), "Room")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Room")
+	}
+	return nil
 }
 
 func (v *Room) appendDER(b []byte, tag der.Tag) []byte {
@@ -2576,7 +2654,10 @@ func (v *Server) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Server")
 	}
-	return der.At(d.Finish(), "Server")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Server")
+	}
+	return nil
 }
 
 func (v *Server) appendDER(b []byte, tag der.Tag) []byte {
@@ -2646,7 +2727,10 @@ func (v *Profile) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Profile")
 	}
-	return der.At(d.Finish(), "Profile")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Profile")
+	}
+	return nil
 }
 
 func (v *Profile) appendDER(b []byte, tag der.Tag) []byte {
@@ -2933,7 +3017,10 @@ func (v *OS) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "OS")
 	}
-	return der.At(d.Finish(), "OS")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "OS")
+	}
+	return nil
 }
 
 func (v *OS) appendDER(b []byte, tag der.Tag) []byte {
@@ -2978,7 +3065,10 @@ func (v *AuthType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "AuthType")
 	}
-	return der.At(d.Finish(), "AuthType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "AuthType")
+	}
+	return nil
 }
 
 func (v *AuthType) appendDER(b []byte, tag der.Tag) []byte {
@@ -3023,7 +3113,10 @@ func (v *Ack) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Ack")
 	}
-	return der.At(d.Finish(), "Ack")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Ack")
+	}
+	return nil
 }
 
 func (v *Ack) appendDER(b []byte, tag der.Tag) []byte {
@@ -3084,7 +3177,10 @@ func (v *FileDesc) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "FileDesc")
 	}
-	return der.At(d.Finish(), "FileDesc")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "FileDesc")
+	}
+	return nil
 }
 
 func (v *FileDesc) appendDER(b []byte, tag der.Tag) []byte {
@@ -3198,7 +3294,10 @@ func (v *Auth) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Auth")
 	}
-	return der.At(d.Finish(), "Auth")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Auth")
+	}
+	return nil
 }
 
 func (v *Auth) appendDER(b []byte, tag der.Tag) []byte {
@@ -3381,7 +3480,10 @@ func (v *SearchStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "SearchStatus")
 	}
-	return der.At(d.Finish(), "SearchStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "SearchStatus")
+	}
+	return nil
 }
 
 func (v *SearchStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -3426,7 +3528,10 @@ func (v *Criteria) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Criteria")
 	}
-	return der.At(d.Finish(), "Criteria")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Criteria")
+	}
+	return nil
 }
 
 func (v *Criteria) appendDER(b []byte, tag der.Tag) []byte {
@@ -3471,7 +3576,10 @@ func (v *Scope) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Scope")
 	}
-	return der.At(d.Finish(), "Scope")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Scope")
+	}
+	return nil
 }
 
 func (v *Scope) appendDER(b []byte, tag der.Tag) []byte {
@@ -3516,7 +3624,10 @@ func (v *Search) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Search")
 	}
-	return der.At(d.Finish(), "Search")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Search")
+	}
+	return nil
 }
 
 func (v *Search) appendDER(b []byte, tag der.Tag) []byte {
@@ -3640,7 +3751,10 @@ func (v *Typing) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Typing")
 	}
-	return der.At(d.Finish(), "Typing")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Typing")
+	}
+	return nil
 }
 
 func (v *Typing) appendDER(b []byte, tag der.Tag) []byte {
@@ -3744,7 +3858,10 @@ func (v *Friendship) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Friendship")
 	}
-	return der.At(d.Finish(), "Friendship")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Friendship")
+	}
+	return nil
 }
 
 func (v *Friendship) appendDER(b []byte, tag der.Tag) []byte {
@@ -3789,7 +3906,10 @@ func (v *Friend) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Friend")
 	}
-	return der.At(d.Finish(), "Friend")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Friend")
+	}
+	return nil
 }
 
 func (v *Friend) appendDER(b []byte, tag der.Tag) []byte {
@@ -3865,7 +3985,10 @@ func (v *HistoryStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "HistoryStatus")
 	}
-	return der.At(d.Finish(), "HistoryStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "HistoryStatus")
+	}
+	return nil
 }
 
 func (v *HistoryStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -3910,7 +4033,10 @@ func (v *History) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "History")
 	}
-	return der.At(d.Finish(), "History")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "History")
+	}
+	return nil
 }
 
 func (v *History) appendDER(b []byte, tag der.Tag) []byte {
@@ -4043,7 +4169,10 @@ func (v *CHATProtocolValue) UnmarshalDER(data []byte) error {
 	if err := derDecodeCHATProtocol(&d, &v.Value, 0); err != nil {
 		return der.At(err, "CHATProtocol")
 	}
-	return der.At(d.Finish(), "CHATProtocol")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "CHATProtocol")
+	}
+	return nil
 }
 
 func derAppendCHATProtocol(b []byte, v CHATProtocol, tag der.Tag) []byte {
@@ -4348,7 +4477,10 @@ func (v *CHATMessage) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "CHATMessage")
 	}
-	return der.At(d.Finish(), "CHATMessage")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "CHATMessage")
+	}
+	return nil
 }
 
 func (v *CHATMessage) appendDER(b []byte, tag der.Tag) []byte {
