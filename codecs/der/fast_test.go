@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 )
 
 // fastTags are the tags the fast paths are checked with: universal and
@@ -13,7 +14,8 @@ var fastTags = []Tag{TagOctetString, TagInteger, TagEnumerated, TagNull, TagSequ
 
 // checkFastPaths checks, at the start of in, that every fast path agrees
 // with the slow path it shortcuts: the same result, error and position,
-// and no change to the decoder when it declines.
+// and no change to the decoder when it declines; and that validUTF8
+// agrees with utf8.Valid on in.
 func checkFastPaths(in []byte, maxDepth int) error {
 	orig := bytes.Clone(in)
 	newDec := func() Decoder { return NewDecoder(in, Limits{MaxDepth: maxDepth}) }
@@ -150,6 +152,9 @@ func checkFastPaths(in []byte, maxDepth int) error {
 				return fmt.Errorf("declining TryDescend(%#x) moved the decoder", id)
 			}
 		}
+	}
+	if validUTF8(in) != utf8.Valid(in) {
+		return fmt.Errorf("validUTF8 = %v", validUTF8(in))
 	}
 	if !bytes.Equal(in, orig) {
 		return fmt.Errorf("decoding modified its input")
