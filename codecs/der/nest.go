@@ -3,7 +3,9 @@ package der
 // Outer is what Descend saves of the enclosing contents, the offset where
 // they end, for the matching Ascend to restore. It is an int rather than
 // an opaque struct so that TryDescend fits the inliner's budget: pass
-// Ascend only what Descend or TryDescend returned.
+// Ascend only what Descend or TryDescend returned on the same Decoder (a
+// made-up Outer beyond the input makes Ascend panic, as a bad slice index
+// does; no input can).
 type Outer int
 
 // Descend consumes the header of a constructed element with tag t and
