@@ -76,7 +76,10 @@ func (m *module) genDERPublic(f *jen.File, n *named, appendCall, decodeCall func
 		jen.If(jen.Err().Op(":=").Add(decodeCall(outerTag(n))), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual(derPkg, "At").Call(jen.Err(), jen.Lit(n.asn1Name))),
 		),
-		jen.Return(jen.Qual(derPkg, "At").Call(jen.Id("d").Dot("Finish").Call(), jen.Lit(n.asn1Name))),
+		jen.If(jen.Err().Op(":=").Id("d").Dot("Finish").Call(), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(derPkg, "At").Call(jen.Err(), jen.Lit(n.asn1Name))),
+		),
+		jen.Return(jen.Nil()),
 	)
 	f.Line()
 }
@@ -94,7 +97,7 @@ func (m *module) genDERType(f *jen.File, n *named) {
 	f.Line()
 
 	g = &fn{}
-	dbody := m.derDecode(g, n, n.def, n.ownTags, dref("d"), m.selfExpr(n), jen.Id("tag"), returnErr)
+	dbody := m.derDecode(g, n, n.def, n.ownTags, m.selfExpr(n), &tagParam, returnErr)
 	dbody = append(dbody, jen.Return(jen.Nil()))
 	f.Func().Params(jen.Id("v").Op("*").Id(n.goName)).Id("decodeDER").Params(jen.Id("d").Op("*").Qual(derPkg, "Decoder"), jen.Id("tag").Qual(derPkg, "Tag")).Error().Block(dbody...)
 	f.Line()
@@ -131,7 +134,7 @@ func (m *module) genDERChoice(f *jen.File, n *named) {
 	f.Func().Id("derAppend"+n.goName).Params(jen.Id("b").Index().Byte(), jen.Id("v").Id(n.goName), jen.Id("tag").Qual(derPkg, "Tag")).Index().Byte().Block(body...)
 	f.Line()
 	g = &fn{}
-	dbody := m.derDecode(g, n, n.def, n.ownTags, dref("d"), jen.Op("*").Id("v"), jen.Id("tag"), returnErr)
+	dbody := m.derDecode(g, n, n.def, n.ownTags, jen.Op("*").Id("v"), &tagParam, returnErr)
 	dbody = append(dbody, jen.Return(jen.Nil()))
 	f.Func().Id("derDecode"+n.goName).Params(jen.Id("d").Op("*").Qual(derPkg, "Decoder"), jen.Id("v").Op("*").Id(n.goName), jen.Id("tag").Qual(derPkg, "Tag")).Error().Block(dbody...)
 	f.Line()
@@ -305,277 +308,12 @@ func (m *module) derAppendList(g *fn, t *asn1.Type, expr jen.Code, tag jen.Code)
 	return append(out, jen.Id("b").Op("=").Qual(derPkg, "End").Call(jen.Id("b"), jen.Id(w)))
 }
 
-// derDecode emits statements decoding the occurrence t from the decoder
-// dec (a *der.Decoder expression) into the assignable expression target.
-func (m *module) derDecode(g *fn, self *named, t *asn1.Type, own []asn1.Tag, dec dref, target jen.Code, outer jen.Code, h onErr) []jen.Code {
-	tags, k := m.wireTags(t, own, outer)
-	var out, post []jen.Code
-	cur := dec
-	for i := 0; i < k; i++ {
-		d := g.v("d")
-		out = append(out,
-			jen.List(jen.Id(d), jen.Err()).Op(":=").Add(cur.call()).Dot("Enter").Call(tags[i]),
-			jen.If(jen.Err().Op("!=").Nil()).Block(h(jen.Err())))
-		post = append([]jen.Code{check(jen.Id(d).Dot("Finish").Call(), h)}, post...)
-		cur = dref(d)
-	}
-	var tag jen.Code = jen.Lit(0)
-	if k < len(tags) {
-		tag = tags[k]
-	}
-	out = append(out, m.derDecodeCallee(g, self, t, cur, target, tag, h)...)
-	return append(out, post...)
-}
-
-func (m *module) derDecodeCallee(g *fn, self *named, t *asn1.Type, dec dref, target, tag jen.Code, h onErr) []jen.Code {
-	if n := m.target(t); n != nil && n != self {
-		if n.isChoice {
-			return []jen.Code{check(jen.Id("derDecode"+n.goName).Call(dec.ptr(), jen.Op("&").Add(target), tag), h)}
-		}
-		out := []jen.Code{check(jen.Add(target).Dot("decodeDER").Call(dec.ptr(), tag), h)}
-		return append(out, m.constraintCheck(t, target, dec.call().Dot("Offset").Call(), derPkg, h)...)
-	}
-	conv := self != nil && self.def == t
-	assign := func(x string) jen.Code {
-		if conv {
-			return jen.Add(target).Op("=").Id(self.goName).Parens(jen.Id(x))
-		}
-		return jen.Add(target).Op("=").Id(x)
-	}
-	read := func(method string, args ...jen.Code) []jen.Code {
-		x := g.v("x")
-		var out []jen.Code
-		off := ""
-		if t.Constraint != nil || t.Kind == asn1.Enumerated {
-			off = g.v("off")
-			out = append(out, jen.Id(off).Op(":=").Add(dec.call()).Dot("Offset").Call())
-		}
-		out = append(out,
-			jen.List(jen.Id(x), jen.Err()).Op(":=").Add(dec.call()).Dot(method).Call(args...),
-			jen.If(jen.Err().Op("!=").Nil()).Block(h(jen.Err())))
-		if t.Kind == asn1.Enumerated {
-			out = append(out, m.enumCheck(self, x, off, h))
-		}
-		out = append(out, m.checkValue(t, jen.Id(x), jen.Id(off), derPkg, h)...)
-		return append(out, assign(x))
-	}
-	switch k := t.Kind; {
-	case k == asn1.Sequence || k == asn1.Set:
-		return m.derDecodeStruct(g, self, dec, tag, h)
-	case k == asn1.Choice:
-		return m.derDecodeChoiceBody(g, self, dec, h)
-	case k == asn1.SequenceOf || k == asn1.SetOf:
-		return m.derDecodeList(g, t, dec, target, tag, h, conv, self)
-	case k == asn1.Boolean:
-		return read("Boolean", tag)
-	case k == asn1.Integer || k == asn1.Enumerated:
-		return read("Integer", tag)
-	case k == asn1.Null:
-		return []jen.Code{check(dec.call().Dot("Null").Call(tag), h)}
-	case k == asn1.OctetString:
-		return read("OctetString", tag)
-	case k == asn1.Any:
-		return read("Any")
-	case k == asn1.BitString:
-		return read("BitString", tag)
-	case k == asn1.ObjectIdentifier:
-		return read("OID", tag)
-	case k == asn1.UTF8String:
-		return read("UTF8String", tag)
-	case k == asn1.IA5String:
-		return read("IA5String", tag)
-	case k == asn1.PrintableString:
-		return read("PrintableString", tag)
-	case k == asn1.UTCTime:
-		return read("UTCTime", tag)
-	case k == asn1.GeneralizedTime:
-		return read("GeneralizedTime", tag)
-	case k == asn1.UniversalString:
-		return read("UniversalString", tag)
-	case isString(k):
-		return read("String", tag)
-	}
-	panic(fmt.Sprintf("gen: no DER decoder for kind %d", t.Kind))
-}
-
-// enumCheck rejects values that are not items of a non-extensible
-// ENUMERATED.
-func (m *module) enumCheck(self *named, x, off string, h onErr) jen.Code {
-	if self.def.Extensible || len(self.items) == 0 {
-		return jen.Null()
-	}
-	var vals []jen.Code
-	for _, it := range self.items {
-		vals = append(vals, intLit(it.value))
-	}
-	return jen.Switch(jen.Id(x)).Block(
-		jen.Case(vals...),
-		jen.Default().Block(h(jen.Qual(derPkg, "Errorf").Call(jen.Id(off), jen.Qual(derPkg, "ErrUnknownEnum"), jen.Lit("%d"), jen.Id(x)))),
-	)
-}
-
-// derDecodeStruct emits the decoding of a SEQUENCE or SET body.
-func (m *module) derDecodeStruct(g *fn, self *named, dec dref, tag jen.Code, h onErr) []jen.Code {
-	c := g.v("c")
-	out := []jen.Code{
-		jen.List(jen.Id(c), jen.Err()).Op(":=").Add(dec.call()).Dot("Enter").Call(tag),
-		jen.If(jen.Err().Op("!=").Nil()).Block(h(jen.Err())),
-	}
-	cd := dref(c)
-	fields := self.fields
-	if self.def.Kind == asn1.Set {
-		fields = m.setOrder(fields)
-	}
-	for _, fd := range fields {
-		fh := at(derPkg, h, fd.f.Name)
-		ft := fd.f.Type
-		fieldVal := jen.Id("v").Dot(fd.goName)
-		if !fd.f.Optional && fd.f.Default == nil {
-			out = append(out, m.derDecode(g, nil, ft, ft.Tags, cd, fieldVal, nil, fh)...)
-			continue
-		}
-		present := m.presentCond(g, c, ft)
-		var dec []jen.Code
-		var absent jen.Code
-		switch {
-		case fd.f.Optional && m.isPointer(fd.f) && m.target(ft) != nil:
-			dec = append([]jen.Code{reusePtr(fieldVal, m.goType(ft, false))},
-				m.derDecode(g, nil, ft, ft.Tags, cd, fieldVal, nil, fh)...)
-			absent = jen.Add(fieldVal).Op("=").Nil()
-		case fd.f.Optional && m.isPointer(fd.f):
-			x := g.v("x")
-			dec = append([]jen.Code{jen.Var().Id(x).Add(m.goType(ft, false))},
-				m.derDecode(g, nil, ft, ft.Tags, cd, jen.Id(x), nil, fh)...)
-			dec = append(dec, jen.Add(fieldVal).Op("=").Op("&").Id(x))
-			absent = jen.Add(fieldVal).Op("=").Nil()
-		case fd.f.Optional:
-			dec = m.derDecode(g, nil, ft, ft.Tags, cd, fieldVal, nil, fh)
-			absent = jen.Add(fieldVal).Op("=").Nil()
-		default:
-			off := g.v("off")
-			dec = append([]jen.Code{jen.Id(off).Op(":=").Id(c).Dot("Offset").Call()},
-				m.derDecode(g, nil, ft, ft.Tags, cd, fieldVal, nil, fh)...)
-			dec = append(dec, jen.If(m.isDefault(fd, fieldVal)).Block(
-				fh(jen.Qual(derPkg, "Errorf").Call(jen.Id(off), jen.Qual(derPkg, "ErrDefaultEncoded"), jen.Lit(valueText(fd.f.Default))))))
-			absent = jen.Add(fieldVal).Op("=").Add(m.defaultValue(fd))
-		}
-		out = append(out, jen.If(present).Block(dec...).Else().Block(absent))
-	}
-	if self.def.Extensible {
-		out = append(out, jen.For(jen.Id(c).Dot("More").Call()).Block(check(jen.Id(c).Dot("Skip").Call(), h)))
-	}
-	return append(out, check(jen.Id(c).Dot("Finish").Call(), h))
-}
-
-// presentCond is the condition under which an OPTIONAL or DEFAULT
-// component is present: the next tag is one it can start with.
-func (m *module) presentCond(g *fn, c string, t *asn1.Type) jen.Code {
-	tags, any := m.firstTags(t)
-	if any || len(tags) == 0 {
-		return jen.Id(c).Dot("More").Call()
-	}
-	tg := g.v("tg")
-	var cond *jen.Statement
-	for i, w := range tags {
-		e := jen.Id(tg).Op("==").Add(tagCode(w))
-		if i == 0 {
-			cond = e
-		} else {
-			cond = cond.Op("||").Add(e)
-		}
-	}
-	if len(tags) > 1 {
-		cond = jen.Parens(cond)
-	}
-	return jen.List(jen.Id(tg), jen.Id("ok")).Op(":=").Id(c).Dot("PeekTag").Call().Op(";").Id("ok").Op("&&").Add(cond)
-}
-
-// derDecodeChoiceBody emits the tag switch over the alternatives.
-func (m *module) derDecodeChoiceBody(g *fn, self *named, dec dref, h onErr) []jen.Code {
-	var cases []jen.Code
-	for _, fd := range self.fields {
-		tags, _ := m.firstTags(fd.f.Type)
-		var vals []jen.Code
-		for _, w := range tags {
-			vals = append(vals, tagCode(w))
-		}
-		x := g.v("x")
-		body := reuseAlt(x, fd.wrapper)
-		body = append(body, m.derDecode(g, nil, fd.f.Type, fd.f.Type.Tags, dec, jen.Id(x).Dot("Value"), nil, at(derPkg, h, fd.f.Name))...)
-		body = append(body, jen.Op("*").Id("v").Op("=").Id(x))
-		cases = append(cases, jen.Case(vals...).Block(body...))
-	}
-	tg := g.v("tg")
-	cases = append(cases, jen.Default().Block(
-		h(jen.Qual(derPkg, "Errorf").Call(dec.call().Dot("Offset").Call(), jen.Qual(derPkg, "ErrUnknownChoice"), jen.Lit("%v"), jen.Id(tg)))))
-	return []jen.Code{
-		jen.List(jen.Id(tg), jen.Id("ok")).Op(":=").Add(dec.call()).Dot("PeekTag").Call(),
-		jen.If(jen.Op("!").Id("ok")).Block(h(jen.Id("derPeekError").Call(dec.ptr()))),
-		jen.Switch(jen.Id(tg)).Block(cases...),
-	}
-}
-
-// derDecodeList emits a SEQUENCE OF or SET OF: one pass counts the
-// elements, so the slice is allocated at most once, with the right length.
-func (m *module) derDecodeList(g *fn, t *asn1.Type, dec dref, target, tag jen.Code, h onErr, conv bool, self *named) []jen.Code {
-	l, n, c, s, i := g.v("l"), g.v("n"), g.v("c"), g.v("s"), g.v("i")
-	var sliceType jen.Code = jen.Index().Add(m.goType(t.Elem, false))
-	if conv {
-		sliceType = jen.Id(self.goName)
-	}
-	eh := atIndex(derPkg, h, i)
-	elem := m.derDecode(g, nil, t.Elem, t.Elem.Tags, dref(l), jen.Id(s).Index(jen.Id(i)), nil, eh)
-	var zero jen.Code = jen.Add(target).Op("=").Nil()
-	out := []jen.Code{
-		jen.List(jen.Id(l), jen.Err()).Op(":=").Add(dec.call()).Dot("Enter").Call(tag),
-		jen.If(jen.Err().Op("!=").Nil()).Block(h(jen.Err())),
-		jen.Id(n).Op(":=").Lit(0),
-	}
-	if t.Kind == asn1.SetOf {
-		// The counting pass also checks the DER order of the elements.
-		p := g.v("p")
-		out = append(out,
-			jen.Var().Id(p).Index().Byte(),
-			jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
-				jen.Var().Id("serr").Error(),
-				jen.If(jen.List(jen.Id(p), jen.Id("serr")).Op("=").Id(c).Dot("SkipOrdered").Call(jen.Id(p)), jen.Id("serr").Op("!=").Nil()).Block(
-					h(jen.Qual(derPkg, "AtIndex").Call(jen.Id("serr"), jen.Id(n))))))
-	} else {
-		out = append(out,
-			jen.For(jen.Id(c).Op(":=").Id(l).Op(";").Id(c).Dot("More").Call().Op(";").Id(n).Op("++")).Block(
-				jen.If(jen.Err().Op(":=").Id(c).Dot("Skip").Call(), jen.Err().Op("!=").Nil()).Block(
-					h(jen.Qual(derPkg, "AtIndex").Call(jen.Err(), jen.Id(n))))))
-	}
-	out = append(out,
-		jen.If(jen.Id(n).Op("==").Lit(0)).Block(zero).Else().Block(append(reuseSlice(s, n, target, sliceType),
-			jen.For(jen.Id(i).Op(":=").Range().Id(s)).Block(elem...),
-			jen.Add(target).Op("=").Id(s))...),
-		check(jen.Id(l).Dot("Finish").Call(), h),
-	)
-	return append(out, m.checkSize(t, target, dec.call().Dot("Offset").Call(), derPkg, h)...)
-}
-
 // constraintCheck checks the constraint written on a reference occurrence.
 func (m *module) constraintCheck(t *asn1.Type, target, off jen.Code, pkg string, h onErr) []jen.Code {
 	if t.Constraint == nil {
 		return nil
 	}
 	return m.checkValue(t, target, off, pkg, h)
-}
-
-// dref names a der.Decoder in generated code: "d" is the *der.Decoder
-// parameter, any other name a local der.Decoder value.
-type dref string
-
-// call is the receiver expression for method calls.
-func (d dref) call() *jen.Statement { return jen.Id(string(d)) }
-
-// ptr is the *der.Decoder expression.
-func (d dref) ptr() *jen.Statement {
-	if d == "d" {
-		return jen.Id("d")
-	}
-	return jen.Op("&").Id(string(d))
 }
 
 // checkValue emits the check of a simple constraint on a decoded value.
@@ -653,7 +391,30 @@ func (m *module) genDERHelpers(f *jen.File) {
 		jen.If(jen.Err().Op(":=").Id("d").Dot("Skip").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Return(jen.Qual(derPkg, "Errorf").Call(jen.Id("d").Dot("Offset").Call(), jen.Qual(derPkg, "ErrUnexpectedTag"), jen.Lit(""))),
 	)
-	if m.usesSetOf() {
+	f.Line()
+	f.Comment(docf("derChoiceError explains why no alternative of a CHOICE starts at d."))
+	f.Func().Id("derChoiceError").Params(jen.Id("d").Op("*").Qual(derPkg, "Decoder")).Error().Block(
+		jen.List(jen.Id("tg"), jen.Id("ok")).Op(":=").Id("d").Dot("PeekTag").Call(),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("derPeekError").Call(jen.Id("d")))),
+		jen.Return(jen.Qual(derPkg, "Errorf").Call(jen.Id("d").Dot("Offset").Call(), jen.Qual(derPkg, "ErrUnknownChoice"), jen.Lit("%v"), jen.Id("tg"))),
+	)
+	if m.uses(asn1.SequenceOf) {
+		f.Line()
+		f.Comment(docf("derGrow returns s with room for more elements after its first n: a new\n// array of exactly n+more elements holding those n."))
+		f.Func().Id("derGrow").Types(jen.Id("S").Op("~").Index().Id("E"), jen.Id("E").Any()).Params(jen.Id("s").Id("S"), jen.List(jen.Id("n"), jen.Id("more")).Int()).Id("S").Block(
+			jen.Id("t").Op(":=").Make(jen.Id("S"), jen.Id("n").Op("+").Id("more")),
+			jen.Copy(jen.Id("t"), jen.Id("s").Index(jen.Empty(), jen.Id("n"))),
+			jen.Return(jen.Id("t")),
+		)
+		f.Line()
+		f.Comment(docf("derListError returns the error of element i of a SEQUENCE OF, whose\n// decoding failed with err; l is the decoder over the list's contents. A\n// malformed header anywhere in the list is reported first, as a pass\n// counting the elements ahead of decoding them finds it first."))
+		f.Func().Id("derListError").Params(jen.Id("l").Op("*").Qual(derPkg, "Decoder"), jen.Err().Error(), jen.Id("i").Int()).Error().Block(
+			jen.If(jen.List(jen.Id("n"), jen.Id("cerr")).Op(":=").Id("l").Dot("Count").Call(), jen.Id("cerr").Op("!=").Nil()).Block(
+				jen.Return(jen.Qual(derPkg, "AtIndex").Call(jen.Id("cerr"), jen.Id("n")))),
+			jen.Return(jen.Qual(derPkg, "AtIndex").Call(jen.Err(), jen.Id("i"))),
+		)
+	}
+	if m.uses(asn1.SetOf) {
 		f.Line()
 		f.Comment(docf("derSortSetOf sorts the elements of a SET OF, which start at the\n// offsets offs of b and end at len(b), by their encodings (X.690 §11.6)."))
 		f.Func().Id("derSortSetOf").Params(jen.Id("b").Index().Byte(), jen.Id("offs").Index().Int()).Index().Byte().Block(
@@ -676,7 +437,8 @@ func (m *module) genDERHelpers(f *jen.File) {
 	}
 }
 
-func (m *module) usesSetOf() bool {
+// uses reports whether a type of kind k occurs anywhere in the module.
+func (m *module) uses(k asn1.Kind) bool {
 	found := false
 	var walk func(t *asn1.Type)
 	seen := map[*asn1.Type]bool{}
@@ -685,7 +447,7 @@ func (m *module) usesSetOf() bool {
 			return
 		}
 		seen[t] = true
-		if t.Kind == asn1.SetOf {
+		if t.Kind == k {
 			found = true
 		}
 		walk(t.Elem)

@@ -11,10 +11,26 @@ package der
 // PrintableString, UniversalString, UTCTime and GeneralizedTime must be
 // valid DER for their type. The ordering of SET components is not checked.
 func (d *Decoder) Any() ([]byte, error) {
-	if d.tooLarge {
+	// Fast path: a universal primitive element with a low tag number and a
+	// length below 64 KiB, such as a file's UTF8String payload: its
+	// contents checked directly. Everything else, and every error, goes
+	// through checkElement.
+	if b, p := d.data, d.pos; p+1 < len(b) && b[p]&0xe0 == 0 && b[p]&0x1f != 0x1f {
+		if s, e, ok := contents(b, p+1); ok && checkPrimitive(Tag(b[p]), b[s:e], s, p) == nil {
+			d.pos = e
+			return b[p:e:e], nil
+		}
+	}
+	return d.anySlow()
+}
+
+// anySlow is Any for constructed and non-universal elements, high tag
+// numbers, long lengths and every error.
+func (d *Decoder) anySlow() ([]byte, error) {
+	if d.tooLarge() {
 		return nil, errAt(0, ErrTooLarge)
 	}
-	end, err := checkElement(d.data, d.pos, d.end, d.depth, d.maxDepth)
+	end, err := checkElement(d.data, d.pos, int(d.left))
 	if err != nil {
 		return nil, err
 	}
@@ -23,10 +39,11 @@ func (d *Decoder) Any() ([]byte, error) {
 	return v, nil
 }
 
-// checkElement validates the element at pos and returns the offset after it.
-// depth counts the constructed elements already entered.
-func checkElement(data []byte, pos, end, depth, maxDepth int) (int, error) {
-	h, err := parseHeader(data, pos, end)
+// checkElement validates the element at pos, which must end within data,
+// and returns the offset after it. left counts the constructed elements
+// that may still be entered.
+func checkElement(data []byte, pos, left int) (int, error) {
+	h, err := parseHeader(data, pos)
 	if err != nil {
 		return 0, err
 	}
@@ -37,11 +54,11 @@ func checkElement(data []byte, pos, end, depth, maxDepth int) (int, error) {
 			}
 			return 0, Errorf(pos, ErrUnexpectedTag, "%v must be primitive", h.tag)
 		}
-		if depth >= maxDepth {
+		if left <= 0 {
 			return 0, errAt(pos, ErrDepth)
 		}
 		for p := h.start; p < h.end; {
-			p, err = checkElement(data, p, h.end, depth+1, maxDepth)
+			p, err = checkElement(data[:h.end], p, left-1)
 			if err != nil {
 				return 0, err
 			}

@@ -15,6 +15,15 @@
 // declared length never causes an allocation, and nesting is bounded by
 // Limits.MaxDepth.
 //
+// A constructed element is read in place: Descend narrows the Decoder to
+// its contents and Ascend widens it back, so generated code uses one
+// Decoder per input (Enter, which returns a second Decoder, remains for
+// other callers). The Try methods (TryOctetString, TryInteger, TryNull,
+// TryDescend) are fast paths small enough to be inlined into generated
+// code, which knows each component's identifier octet: they read the
+// common short forms or decline without advancing, and the full methods
+// handle everything else, including every error.
+//
 // Errors are *DecodeError values carrying the byte offset and the path of
 // fields being decoded; they unwrap to one of the package's sentinel errors.
 package der

@@ -1,8 +1,40 @@
 package der
 
+import "encoding/binary"
+
 // Integer reads an INTEGER (or ENUMERATED) with tag t: minimal two's
 // complement (§8.3.2) of at most eight octets, else ErrIntegerRange.
 func (d *Decoder) Integer(t Tag) (int64, error) {
+	// Fast path: a low tag number and one to eight minimal contents octets.
+	if b, p := d.data, d.pos; t&lowTagMask < 31 && p+2 < len(b) && b[p] == lowTagByte(t) {
+		if n := int(b[p+1]); n >= 1 && n <= 8 && n <= len(b)-p-2 {
+			c := b[p+2 : p+2+n]
+			v := int64(int8(c[0]))
+			if n == 1 {
+				d.pos = p + 3
+				return v, nil
+			}
+			if c[0] == 0 && c[1]&0x80 == 0 || c[0] == 0xff && c[1]&0x80 != 0 {
+				return 0, errAt(p+2, ErrNonMinimalInteger)
+			}
+			if len(b)-p-2 >= 8 {
+				// Load eight octets and shift the ones past the contents out.
+				v = int64(binary.BigEndian.Uint64(b[p+2:])) >> (64 - 8*n)
+			} else {
+				for i := 1; i < len(c); i++ {
+					v = v<<8 | int64(c[i])
+				}
+			}
+			d.pos = p + 2 + n
+			return v, nil
+		}
+	}
+	return d.integerSlow(t)
+}
+
+// integerSlow is Integer for long-form lengths, high tag numbers and the
+// errors the fast path does not decide.
+func (d *Decoder) integerSlow(t Tag) (int64, error) {
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return 0, err
@@ -62,6 +94,16 @@ func checkBoolean(c []byte, off int) error {
 
 // Null reads a NULL with tag t.
 func (d *Decoder) Null(t Tag) error {
+	// Fast path: a low tag number and no contents.
+	if p := d.pos; t&lowTagMask < 31 && uint(p+1) < uint(len(d.data)) && d.data[p] == lowTagByte(t) && d.data[p+1] == 0 {
+		d.pos = p + 2
+		return nil
+	}
+	return d.nullSlow(t)
+}
+
+// nullSlow is Null for high tag numbers and every error.
+func (d *Decoder) nullSlow(t Tag) error {
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return err
@@ -77,12 +119,18 @@ func (d *Decoder) Null(t Tag) error {
 // the input.
 func (d *Decoder) OctetString(t Tag) ([]byte, error) {
 	// Fast path: a low tag number and a short-form length.
-	if p := d.pos; t&lowTagMask < 31 && p+2 <= d.end && d.data[p] == lowTagByte(t) && d.data[p+1] < 0x80 {
-		if n := int(d.data[p+1]); n <= d.end-p-2 {
-			d.pos = p + 2 + n
-			return d.data[p+2 : d.pos : d.pos], nil
+	if p := d.pos; t&lowTagMask < 31 && uint(p+1) < uint(len(d.data)) && d.data[p] == lowTagByte(t) && d.data[p+1] < 0x80 {
+		if e := p + 2 + int(d.data[p+1]); e <= len(d.data) {
+			d.pos = e
+			return d.data[p+2 : e : e], nil
 		}
 	}
+	return d.octetStringSlow(t)
+}
+
+// octetStringSlow is OctetString for long-form lengths, high tag numbers
+// and every error.
+func (d *Decoder) octetStringSlow(t Tag) ([]byte, error) {
 	c, off, err := d.primitive(t)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,10 @@ func (v *IO) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "IO")
 	}
-	return der.At(d.Finish(), "IO")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "IO")
+	}
+	return nil
 }
 
 func (v *IO) appendDER(b []byte, tag der.Tag) []byte {
@@ -39,21 +42,21 @@ func (v *IO) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *IO) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.UniversalString(der.TagUniversalString)
+	x2, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "data")
 	}
 	v.Data = x2
-	x3, err := c1.UniversalString(der.TagUniversalString)
+	x3, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "code")
 	}
 	v.Code = x3
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -81,7 +84,10 @@ func (v *OK) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "OK")
 	}
-	return der.At(d.Finish(), "OK")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "OK")
+	}
+	return nil
 }
 
 func (v *OK) appendDER(b []byte, tag der.Tag) []byte {
@@ -93,16 +99,16 @@ func (v *OK) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *OK) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.UniversalString(der.TagUniversalString)
+	x2, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "data")
 	}
 	v.Data = x2
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -130,7 +136,10 @@ func (v *ERROR) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "ERROR")
 	}
-	return der.At(d.Finish(), "ERROR")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ERROR")
+	}
+	return nil
 }
 
 func (v *ERROR) appendDER(b []byte, tag der.Tag) []byte {
@@ -142,16 +151,16 @@ func (v *ERROR) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *ERROR) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.UniversalString(der.TagUniversalString)
+	x2, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "code")
 	}
 	v.Code = x2
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -179,7 +188,10 @@ func (v *P2P) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "P2P")
 	}
-	return der.At(d.Finish(), "P2P")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "P2P")
+	}
+	return nil
 }
 
 func (v *P2P) appendDER(b []byte, tag der.Tag) []byte {
@@ -192,21 +204,27 @@ func (v *P2P) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *P2P) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "from")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "from")
+		}
 	}
 	v.From = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "to")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "to")
+		}
 	}
 	v.To = x3
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -234,7 +252,10 @@ func (v *MUC) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "MUC")
 	}
-	return der.At(d.Finish(), "MUC")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MUC")
+	}
+	return nil
 }
 
 func (v *MUC) appendDER(b []byte, tag der.Tag) []byte {
@@ -246,16 +267,19 @@ func (v *MUC) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *MUC) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "room")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "room")
+		}
 	}
 	v.Room = x2
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -283,7 +307,10 @@ func (v *Feature) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Feature")
 	}
-	return der.At(d.Finish(), "Feature")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Feature")
+	}
+	return nil
 }
 
 func (v *Feature) appendDER(b []byte, tag der.Tag) []byte {
@@ -298,31 +325,43 @@ func (v *Feature) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Feature) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "key")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "key")
+		}
 	}
 	v.Key = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "value")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "value")
+		}
 	}
 	v.Value = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "group")
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "group")
+		}
 	}
 	v.Group = x5
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -350,7 +389,10 @@ func (v *ServiceType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ServiceType")
 	}
-	return der.At(d.Finish(), "ServiceType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ServiceType")
+	}
+	return nil
 }
 
 func (v *ServiceType) appendDER(b []byte, tag der.Tag) []byte {
@@ -395,7 +437,10 @@ func (v *ServiceStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ServiceStatus")
 	}
-	return der.At(d.Finish(), "ServiceStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ServiceStatus")
+	}
+	return nil
 }
 
 func (v *ServiceStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -440,7 +485,10 @@ func (v *Service) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Service")
 	}
-	return der.At(d.Finish(), "Service")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Service")
+	}
+	return nil
 }
 
 func (v *Service) appendDER(b []byte, tag der.Tag) []byte {
@@ -458,42 +506,79 @@ func (v *Service) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Service) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	off4 := d.Offset()
+	x3, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "data")
+	switch x3 {
+	case 0, 1, 2, 3:
+	default:
+		return der.At(der.Errorf(off4, der.ErrUnknownEnum, "%d", x3), "type")
 	}
-	v.Data = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "login")
+	v.Type = ServiceType(x3)
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "data")
+		}
 	}
-	v.Login = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "password")
+	v.Data = x5
+	x6, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x6, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "login")
+		}
 	}
-	v.Password = x5
-	x6, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "expiration")
+	v.Login = x6
+	x7, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x7, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "password")
+		}
 	}
-	v.Expiration = x6
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Password = x7
+	x8, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x8, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "expiration")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	v.Expiration = x8
+	off10 := d.Offset()
+	x9, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x9, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
+	}
+	switch x9 {
+	case 0, 1, 2, 3:
+	default:
+		return der.At(der.Errorf(off10, der.ErrUnknownEnum, "%d", x9), "status")
+	}
+	v.Status = ServiceStatus(x9)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -521,7 +606,10 @@ func (v *Register) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Register")
 	}
-	return der.At(d.Finish(), "Register")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Register")
+	}
+	return nil
 }
 
 func (v *Register) appendDER(b []byte, tag der.Tag) []byte {
@@ -535,26 +623,35 @@ func (v *Register) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Register) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "csr")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "csr")
+		}
 	}
 	v.Csr = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "password")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "password")
+		}
 	}
 	v.Password = x4
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -582,7 +679,10 @@ func (v *PresenceType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "PresenceType")
 	}
-	return der.At(d.Finish(), "PresenceType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "PresenceType")
+	}
+	return nil
 }
 
 func (v *PresenceType) appendDER(b []byte, tag der.Tag) []byte {
@@ -627,7 +727,10 @@ func (v *Presence) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Presence")
 	}
-	return der.At(d.Finish(), "Presence")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Presence")
+	}
+	return nil
 }
 
 func (v *Presence) appendDER(b []byte, tag der.Tag) []byte {
@@ -640,19 +743,33 @@ func (v *Presence) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Presence) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	off4 := d.Offset()
+	x3, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x3 {
+	case 1, 2:
+	default:
+		return der.At(der.Errorf(off4, der.ErrUnknownEnum, "%d", x3), "status")
+	}
+	v.Status = PresenceType(x3)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -680,7 +797,10 @@ func (v *ContactStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ContactStatus")
 	}
-	return der.At(d.Finish(), "ContactStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "ContactStatus")
+	}
+	return nil
 }
 
 func (v *ContactStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -725,7 +845,10 @@ func (v *Contact) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Contact")
 	}
-	return der.At(d.Finish(), "Contact")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Contact")
+	}
+	return nil
 }
 
 func (v *Contact) appendDER(b []byte, tag der.Tag) []byte {
@@ -768,165 +891,220 @@ func (v *Contact) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Contact) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "avatar")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "avatar")
+		}
 	}
 	v.Avatar = x3
-	l4, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	o4, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o4, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "names")
+		}
+	}
+	l5 := *d
+	v.Names = v.Names[:cap(v.Names)]
+	i6 := 0
+	for ; d.More(); i6++ {
+		if i6 == len(v.Names) {
+			n7, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i6+n7), "names")
+			}
+			v.Names = derGrow(v.Names, i6, n7)
+		}
+		x8, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x8, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l5, err, i6), "names")
+			}
+		}
+		v.Names[i6] = x8
+	}
+	if i6 == 0 {
+		if v.Names != nil {
+			v.Names = nil
+		}
+	} else {
+		v.Names = v.Names[:i6]
+	}
+	if err := d.Ascend(o4); err != nil {
 		return der.At(err, "names")
 	}
-	n5 := 0
-	for c6 := l4; c6.More(); n5++ {
-		if err := c6.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n5), "names")
+	x9, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x9, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
 		}
 	}
-	if n5 == 0 {
-		v.Names = nil
-	} else {
-		s7 := v.Names
-		if cap(s7) >= n5 {
-			s7 = s7[:n5]
-		} else {
-			s7 = make([][]byte, n5)
+	v.Phone = x9
+	o10, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o10, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "surnames")
 		}
-		for i8 := range s7 {
-			x9, err := l4.OctetString(der.TagOctetString)
+	}
+	l11 := *d
+	v.Surnames = v.Surnames[:cap(v.Surnames)]
+	i12 := 0
+	for ; d.More(); i12++ {
+		if i12 == len(v.Surnames) {
+			n13, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i8), "names")
+				return der.At(der.AtIndex(err, i12+n13), "surnames")
 			}
-			s7[i8] = x9
+			v.Surnames = derGrow(v.Surnames, i12, n13)
 		}
-		v.Names = s7
+		x14, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x14, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l11, err, i12), "surnames")
+			}
+		}
+		v.Surnames[i12] = x14
 	}
-	if err := l4.Finish(); err != nil {
-		return der.At(err, "names")
+	if i12 == 0 {
+		if v.Surnames != nil {
+			v.Surnames = nil
+		}
+	} else {
+		v.Surnames = v.Surnames[:i12]
 	}
-	x10, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
-	}
-	v.Phone = x10
-	l11, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o10); err != nil {
 		return der.At(err, "surnames")
 	}
-	n12 := 0
-	for c13 := l11; c13.More(); n12++ {
-		if err := c13.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n12), "surnames")
-		}
-	}
-	if n12 == 0 {
-		v.Surnames = nil
-	} else {
-		s14 := v.Surnames
-		if cap(s14) >= n12 {
-			s14 = s14[:n12]
-		} else {
-			s14 = make([][]byte, n12)
-		}
-		for i15 := range s14 {
-			x16, err := l11.OctetString(der.TagOctetString)
-			if err != nil {
-				return der.At(der.AtIndex(err, i15), "surnames")
-			}
-			s14[i15] = x16
-		}
-		v.Surnames = s14
-	}
-	if err := l11.Finish(); err != nil {
-		return der.At(err, "surnames")
-	}
-	if err := v.Lastmsg.decodeDER(&c1, der.TagSequence); err != nil {
+	if err := v.Lastmsg.decodeDER(d, der.TagSequence); err != nil {
 		return der.At(err, "lastmsg")
 	}
-	if err := v.Presence.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "presence")
+	off16 := d.Offset()
+	x15, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x15, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "presence")
+		}
 	}
-	x17, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
+	switch x15 {
+	case 1, 2:
+	default:
+		return der.At(der.Errorf(off16, der.ErrUnknownEnum, "%d", x15), "presence")
+	}
+	v.Presence = PresenceType(x15)
+	x17, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x17, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
 	}
 	v.Update = x17
-	x18, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "created")
+	x18, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x18, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "created")
+		}
 	}
 	v.Created = x18
-	l19, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	o19, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o19, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
+		}
+	}
+	l20 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i21 := 0
+	for ; d.More(); i21++ {
+		if i21 == len(v.Settings) {
+			n22, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i21+n22), "settings")
+			}
+			v.Settings = derGrow(v.Settings, i21, n22)
+		}
+		if err := v.Settings[i21].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l20, err, i21), "settings")
+		}
+	}
+	if i21 == 0 {
+		if v.Settings != nil {
+			v.Settings = nil
+		}
+	} else {
+		v.Settings = v.Settings[:i21]
+	}
+	if err := d.Ascend(o19); err != nil {
 		return der.At(err, "settings")
 	}
-	n20 := 0
-	for c21 := l19; c21.More(); n20++ {
-		if err := c21.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n20), "settings")
+	o23, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o23, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "services")
 		}
 	}
-	if n20 == 0 {
-		v.Settings = nil
-	} else {
-		s22 := v.Settings
-		if cap(s22) >= n20 {
-			s22 = s22[:n20]
-		} else {
-			s22 = make([]Feature, n20)
-		}
-		for i23 := range s22 {
-			if err := s22[i23].decodeDER(&l19, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i23), "settings")
+	l24 := *d
+	v.Services = v.Services[:cap(v.Services)]
+	i25 := 0
+	for ; d.More(); i25++ {
+		if i25 == len(v.Services) {
+			n26, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i25+n26), "services")
 			}
+			v.Services = derGrow(v.Services, i25, n26)
 		}
-		v.Settings = s22
+		if err := v.Services[i25].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l24, err, i25), "services")
+		}
 	}
-	if err := l19.Finish(); err != nil {
-		return der.At(err, "settings")
+	if i25 == 0 {
+		if v.Services != nil {
+			v.Services = nil
+		}
+	} else {
+		v.Services = v.Services[:i25]
 	}
-	l24, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o23); err != nil {
 		return der.At(err, "services")
 	}
-	n25 := 0
-	for c26 := l24; c26.More(); n25++ {
-		if err := c26.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n25), "services")
+	off28 := d.Offset()
+	x27, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x27, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
 		}
 	}
-	if n25 == 0 {
-		v.Services = nil
-	} else {
-		s27 := v.Services
-		if cap(s27) >= n25 {
-			s27 = s27[:n25]
-		} else {
-			s27 = make([]Service, n25)
-		}
-		for i28 := range s27 {
-			if err := s27[i28].decodeDER(&l24, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i28), "services")
-			}
-		}
-		v.Services = s27
+	switch x27 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10:
+	default:
+		return der.At(der.Errorf(off28, der.ErrUnknownEnum, "%d", x27), "status")
 	}
-	if err := l24.Finish(); err != nil {
-		return der.At(err, "services")
-	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
-	}
-	if err := c1.Finish(); err != nil {
+	v.Status = ContactStatus(x27)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -954,7 +1132,10 @@ func (v *RosterStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RosterStatus")
 	}
-	return der.At(d.Finish(), "RosterStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "RosterStatus")
+	}
+	return nil
 }
 
 func (v *RosterStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -999,7 +1180,10 @@ func (v *Roster) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Roster")
 	}
-	return der.At(d.Finish(), "Roster")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Roster")
+	}
+	return nil
 }
 
 func (v *Roster) appendDER(b []byte, tag der.Tag) []byte {
@@ -1026,87 +1210,113 @@ func (v *Roster) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Roster) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x3
-	x4, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
+	x4, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x4, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
 	}
 	v.Update = x4
-	l5, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	o5, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o5, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "contacts")
+		}
+	}
+	l6 := *d
+	v.Contacts = v.Contacts[:cap(v.Contacts)]
+	i7 := 0
+	for ; d.More(); i7++ {
+		if i7 == len(v.Contacts) {
+			n8, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i7+n8), "contacts")
+			}
+			v.Contacts = derGrow(v.Contacts, i7, n8)
+		}
+		if err := v.Contacts[i7].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l6, err, i7), "contacts")
+		}
+	}
+	if i7 == 0 {
+		if v.Contacts != nil {
+			v.Contacts = nil
+		}
+	} else {
+		v.Contacts = v.Contacts[:i7]
+	}
+	if err := d.Ascend(o5); err != nil {
 		return der.At(err, "contacts")
 	}
-	n6 := 0
-	for c7 := l5; c7.More(); n6++ {
-		if err := c7.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n6), "contacts")
+	o9, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o9, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "topics")
 		}
 	}
-	if n6 == 0 {
-		v.Contacts = nil
-	} else {
-		s8 := v.Contacts
-		if cap(s8) >= n6 {
-			s8 = s8[:n6]
-		} else {
-			s8 = make([]Contact, n6)
-		}
-		for i9 := range s8 {
-			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i9), "contacts")
+	l10 := *d
+	v.Topics = v.Topics[:cap(v.Topics)]
+	i11 := 0
+	for ; d.More(); i11++ {
+		if i11 == len(v.Topics) {
+			n12, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i11+n12), "topics")
 			}
+			v.Topics = derGrow(v.Topics, i11, n12)
 		}
-		v.Contacts = s8
+		if err := v.Topics[i11].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l10, err, i11), "topics")
+		}
 	}
-	if err := l5.Finish(); err != nil {
-		return der.At(err, "contacts")
+	if i11 == 0 {
+		if v.Topics != nil {
+			v.Topics = nil
+		}
+	} else {
+		v.Topics = v.Topics[:i11]
 	}
-	l10, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o9); err != nil {
 		return der.At(err, "topics")
 	}
-	n11 := 0
-	for c12 := l10; c12.More(); n11++ {
-		if err := c12.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n11), "topics")
+	off14 := d.Offset()
+	x13, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x13, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
 		}
 	}
-	if n11 == 0 {
-		v.Topics = nil
-	} else {
-		s13 := v.Topics
-		if cap(s13) >= n11 {
-			s13 = s13[:n11]
-		} else {
-			s13 = make([]Room, n11)
-		}
-		for i14 := range s13 {
-			if err := s13[i14].decodeDER(&l10, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i14), "topics")
-			}
-		}
-		v.Topics = s13
+	switch x13 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12:
+	default:
+		return der.At(der.Errorf(off14, der.ErrUnknownEnum, "%d", x13), "status")
 	}
-	if err := l10.Finish(); err != nil {
-		return der.At(err, "topics")
-	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
-	}
-	if err := c1.Finish(); err != nil {
+	v.Status = RosterStatus(x13)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -1134,7 +1344,10 @@ func (v *MessageType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MessageType")
 	}
-	return der.At(d.Finish(), "MessageType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MessageType")
+	}
+	return nil
 }
 
 func (v *MessageType) appendDER(b []byte, tag der.Tag) []byte {
@@ -1179,7 +1392,10 @@ func (v *MessageStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MessageStatus")
 	}
-	return der.At(d.Finish(), "MessageStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MessageStatus")
+	}
+	return nil
 }
 
 func (v *MessageStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -1224,7 +1440,10 @@ func (v *MessageFeedValue) UnmarshalDER(data []byte) error {
 	if err := derDecodeMessageFeed(&d, &v.Value, 0); err != nil {
 		return der.At(err, "MessageFeed")
 	}
-	return der.At(d.Finish(), "MessageFeed")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MessageFeed")
+	}
+	return nil
 }
 
 func derAppendMessageFeed(b []byte, v MessageFeed, tag der.Tag) []byte {
@@ -1238,31 +1457,33 @@ func derAppendMessageFeed(b []byte, v MessageFeed, tag der.Tag) []byte {
 }
 
 func derDecodeMessageFeed(d *der.Decoder, v *MessageFeed, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*MessageFeed_P2p)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(MessageFeed_P2p)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
-		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+		if fresh {
+			*v = x1
+		}
+	case 0xa1:
 		x2, _ := (*v).(*MessageFeed_Muc)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(MessageFeed_Muc)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -1289,7 +1510,10 @@ func (v *CHATString) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagOctetString); err != nil {
 		return der.At(err, "CHATString")
 	}
-	return der.At(d.Finish(), "CHATString")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "CHATString")
+	}
+	return nil
 }
 
 func (v *CHATString) appendDER(b []byte, tag der.Tag) []byte {
@@ -1328,7 +1552,10 @@ func (v *Message) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Message")
 	}
-	return der.At(d.Finish(), "Message")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Message")
+	}
+	return nil
 }
 
 func (v *Message) appendDER(b []byte, tag der.Tag) []byte {
@@ -1364,112 +1591,178 @@ func (v *Message) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Message) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	if err := v.Id.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
-	if err := derDecodeMessageFeed(&c1, &v.Feed, 0); err != nil {
+	v.Id = CHATString(x2)
+	if err := derDecodeMessageFeed(d, &v.Feed, 0); err != nil {
 		return der.At(err, "feed")
 	}
-	if err := v.Signature.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "signature")
-	}
-	if err := v.From.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "from")
-	}
-	if err := v.To.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "to")
-	}
-	x2, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "created")
-	}
-	v.Created = x2
-	l3, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "files")
-	}
-	n4 := 0
-	for c5 := l3; c5.More(); n4++ {
-		if err := c5.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n4), "files")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "signature")
 		}
 	}
-	if n4 == 0 {
-		v.Files = nil
-	} else {
-		s6 := v.Files
-		if cap(s6) >= n4 {
-			s6 = s6[:n4]
-		} else {
-			s6 = make([]FileDesc, n4)
+	v.Signature = CHATString(x3)
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "from")
 		}
-		for i7 := range s6 {
-			if err := s6[i7].decodeDER(&l3, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i7), "files")
+	}
+	v.From = CHATString(x4)
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "to")
+		}
+	}
+	v.To = CHATString(x5)
+	x6, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x6, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "created")
+		}
+	}
+	v.Created = x6
+	o7, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o7, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "files")
+		}
+	}
+	l8 := *d
+	v.Files = v.Files[:cap(v.Files)]
+	i9 := 0
+	for ; d.More(); i9++ {
+		if i9 == len(v.Files) {
+			n10, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i9+n10), "files")
 			}
+			v.Files = derGrow(v.Files, i9, n10)
 		}
-		v.Files = s6
+		if err := v.Files[i9].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l8, err, i9), "files")
+		}
 	}
-	if err := l3.Finish(); err != nil {
+	if i9 == 0 {
+		if v.Files != nil {
+			v.Files = nil
+		}
+	} else {
+		v.Files = v.Files[:i9]
+	}
+	if err := d.Ascend(o7); err != nil {
 		return der.At(err, "files")
 	}
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	off12 := d.Offset()
+	x11, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x11, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	if err := derDecodeMessageLink(&c1, &v.Link, 0); err != nil {
+	switch x11 {
+	case 1, 2, 3, 4, 5:
+	default:
+		return der.At(der.Errorf(off12, der.ErrUnknownEnum, "%d", x11), "type")
+	}
+	v.Type = MessageType(x11)
+	if err := derDecodeMessageLink(d, &v.Link, 0); err != nil {
 		return der.At(err, "link")
 	}
-	if err := v.Seenby.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "seenby")
-	}
-	if err := v.Repliedby.decodeDER(&c1, der.TagOctetString); err != nil {
-		return der.At(err, "repliedby")
-	}
-	l8, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "mentioned")
-	}
-	n9 := 0
-	for c10 := l8; c10.More(); n9++ {
-		if err := c10.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n9), "mentioned")
+	x13, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x13, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "seenby")
 		}
 	}
-	if n9 == 0 {
-		v.Mentioned = nil
-	} else {
-		s11 := v.Mentioned
-		if cap(s11) >= n9 {
-			s11 = s11[:n9]
-		} else {
-			s11 = make([]CHATString, n9)
+	v.Seenby = CHATString(x13)
+	x14, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x14, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "repliedby")
 		}
-		for i12 := range s11 {
-			if err := s11[i12].decodeDER(&l8, der.TagOctetString); err != nil {
-				return der.At(der.AtIndex(err, i12), "mentioned")
+	}
+	v.Repliedby = CHATString(x14)
+	o15, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o15, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "mentioned")
+		}
+	}
+	l16 := *d
+	v.Mentioned = v.Mentioned[:cap(v.Mentioned)]
+	i17 := 0
+	for ; d.More(); i17++ {
+		if i17 == len(v.Mentioned) {
+			n18, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i17+n18), "mentioned")
+			}
+			v.Mentioned = derGrow(v.Mentioned, i17, n18)
+		}
+		x19, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x19, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l16, err, i17), "mentioned")
 			}
 		}
-		v.Mentioned = s11
+		v.Mentioned[i17] = CHATString(x19)
 	}
-	if err := l8.Finish(); err != nil {
+	if i17 == 0 {
+		if v.Mentioned != nil {
+			v.Mentioned = nil
+		}
+	} else {
+		v.Mentioned = v.Mentioned[:i17]
+	}
+	if err := d.Ascend(o15); err != nil {
 		return der.At(err, "mentioned")
 	}
-	if tg13, ok := c1.PeekTag(); ok && tg13 == der.TagEnumerated {
-		off14 := c1.Offset()
-		if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-			return der.At(err, "status")
+	if d.PeekIdentifier() == 0x0a {
+		off20 := d.Offset()
+		off22 := d.Offset()
+		x21, ok := d.TryInteger(0x0a)
+		if !ok {
+			var err error
+			if x21, err = d.Integer(der.TagEnumerated); err != nil {
+				return der.At(err, "status")
+			}
 		}
+		switch x21 {
+		case 1, 2, 3, 4, 5:
+		default:
+			return der.At(der.Errorf(off22, der.ErrUnknownEnum, "%d", x21), "status")
+		}
+		v.Status = MessageStatus(x21)
 		if v.Status == MessageStatusClear {
-			return der.At(der.Errorf(off14, der.ErrDefaultEncoded, "clear"), "status")
+			return der.At(der.Errorf(off20, der.ErrDefaultEncoded, "clear"), "status")
 		}
 	} else {
 		v.Status = MessageStatusClear
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -1497,7 +1790,10 @@ func (v *MemberStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MemberStatus")
 	}
-	return der.At(d.Finish(), "MemberStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "MemberStatus")
+	}
+	return nil
 }
 
 func (v *MemberStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -1542,7 +1838,10 @@ func (v *Member) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Member")
 	}
-	return der.At(d.Finish(), "Member")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Member")
+	}
+	return nil
 }
 
 func (v *Member) appendDER(b []byte, tag der.Tag) []byte {
@@ -1591,196 +1890,257 @@ func (v *Member) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Member) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x2, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	if err := derDecodeMemberFeed(&c1, &v.Feed, 0); err != nil {
+	if err := derDecodeMemberFeed(d, &v.Feed, 0); err != nil {
 		return der.At(err, "feed")
 	}
-	l3, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	o3, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o3, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "feeds")
+		}
+	}
+	l4 := *d
+	v.Feeds = v.Feeds[:cap(v.Feeds)]
+	i5 := 0
+	for ; d.More(); i5++ {
+		if i5 == len(v.Feeds) {
+			n6, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i5+n6), "feeds")
+			}
+			v.Feeds = derGrow(v.Feeds, i5, n6)
+		}
+		x7, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x7, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l4, err, i5), "feeds")
+			}
+		}
+		v.Feeds[i5] = x7
+	}
+	if i5 == 0 {
+		if v.Feeds != nil {
+			v.Feeds = nil
+		}
+	} else {
+		v.Feeds = v.Feeds[:i5]
+	}
+	if err := d.Ascend(o3); err != nil {
 		return der.At(err, "feeds")
 	}
-	n4 := 0
-	for c5 := l3; c5.More(); n4++ {
-		if err := c5.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n4), "feeds")
+	x8, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x8, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
 		}
 	}
-	if n4 == 0 {
-		v.Feeds = nil
-	} else {
-		s6 := v.Feeds
-		if cap(s6) >= n4 {
-			s6 = s6[:n4]
-		} else {
-			s6 = make([][]byte, n4)
+	v.Phone = x8
+	x9, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x9, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "avatar")
 		}
-		for i7 := range s6 {
-			x8, err := l3.OctetString(der.TagOctetString)
+	}
+	v.Avatar = x9
+	o10, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o10, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "names")
+		}
+	}
+	l11 := *d
+	v.Names = v.Names[:cap(v.Names)]
+	i12 := 0
+	for ; d.More(); i12++ {
+		if i12 == len(v.Names) {
+			n13, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i7), "feeds")
+				return der.At(der.AtIndex(err, i12+n13), "names")
 			}
-			s6[i7] = x8
+			v.Names = derGrow(v.Names, i12, n13)
 		}
-		v.Feeds = s6
+		x14, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x14, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l11, err, i12), "names")
+			}
+		}
+		v.Names[i12] = x14
 	}
-	if err := l3.Finish(); err != nil {
-		return der.At(err, "feeds")
+	if i12 == 0 {
+		if v.Names != nil {
+			v.Names = nil
+		}
+	} else {
+		v.Names = v.Names[:i12]
 	}
-	x9, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
-	}
-	v.Phone = x9
-	x10, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "avatar")
-	}
-	v.Avatar = x10
-	l11, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o10); err != nil {
 		return der.At(err, "names")
 	}
-	n12 := 0
-	for c13 := l11; c13.More(); n12++ {
-		if err := c13.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n12), "names")
+	o15, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o15, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "surnames")
 		}
 	}
-	if n12 == 0 {
-		v.Names = nil
-	} else {
-		s14 := v.Names
-		if cap(s14) >= n12 {
-			s14 = s14[:n12]
-		} else {
-			s14 = make([][]byte, n12)
-		}
-		for i15 := range s14 {
-			x16, err := l11.OctetString(der.TagOctetString)
+	l16 := *d
+	v.Surnames = v.Surnames[:cap(v.Surnames)]
+	i17 := 0
+	for ; d.More(); i17++ {
+		if i17 == len(v.Surnames) {
+			n18, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i15), "names")
+				return der.At(der.AtIndex(err, i17+n18), "surnames")
 			}
-			s14[i15] = x16
+			v.Surnames = derGrow(v.Surnames, i17, n18)
 		}
-		v.Names = s14
+		x19, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x19, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l16, err, i17), "surnames")
+			}
+		}
+		v.Surnames[i17] = x19
 	}
-	if err := l11.Finish(); err != nil {
-		return der.At(err, "names")
+	if i17 == 0 {
+		if v.Surnames != nil {
+			v.Surnames = nil
+		}
+	} else {
+		v.Surnames = v.Surnames[:i17]
 	}
-	l17, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o15); err != nil {
 		return der.At(err, "surnames")
 	}
-	n18 := 0
-	for c19 := l17; c19.More(); n18++ {
-		if err := c19.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n18), "surnames")
+	x20, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x20, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "alias")
 		}
 	}
-	if n18 == 0 {
-		v.Surnames = nil
-	} else {
-		s20 := v.Surnames
-		if cap(s20) >= n18 {
-			s20 = s20[:n18]
-		} else {
-			s20 = make([][]byte, n18)
+	v.Alias = x20
+	x21, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x21, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
 		}
-		for i21 := range s20 {
-			x22, err := l17.OctetString(der.TagOctetString)
+	}
+	v.Update = x21
+	o22, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o22, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
+		}
+	}
+	l23 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i24 := 0
+	for ; d.More(); i24++ {
+		if i24 == len(v.Settings) {
+			n25, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i21), "surnames")
+				return der.At(der.AtIndex(err, i24+n25), "settings")
 			}
-			s20[i21] = x22
+			v.Settings = derGrow(v.Settings, i24, n25)
 		}
-		v.Surnames = s20
+		if err := v.Settings[i24].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l23, err, i24), "settings")
+		}
 	}
-	if err := l17.Finish(); err != nil {
-		return der.At(err, "surnames")
+	if i24 == 0 {
+		if v.Settings != nil {
+			v.Settings = nil
+		}
+	} else {
+		v.Settings = v.Settings[:i24]
 	}
-	x23, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "alias")
-	}
-	v.Alias = x23
-	x24, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
-	}
-	v.Update = x24
-	l25, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o22); err != nil {
 		return der.At(err, "settings")
 	}
-	n26 := 0
-	for c27 := l25; c27.More(); n26++ {
-		if err := c27.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n26), "settings")
+	o26, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o26, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "services")
 		}
 	}
-	if n26 == 0 {
-		v.Settings = nil
-	} else {
-		s28 := v.Settings
-		if cap(s28) >= n26 {
-			s28 = s28[:n26]
-		} else {
-			s28 = make([]Feature, n26)
-		}
-		for i29 := range s28 {
-			if err := s28[i29].decodeDER(&l25, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i29), "settings")
+	l27 := *d
+	v.Services = v.Services[:cap(v.Services)]
+	i28 := 0
+	for ; d.More(); i28++ {
+		if i28 == len(v.Services) {
+			n29, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i28+n29), "services")
 			}
+			v.Services = derGrow(v.Services, i28, n29)
 		}
-		v.Settings = s28
+		if err := v.Services[i28].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l27, err, i28), "services")
+		}
 	}
-	if err := l25.Finish(); err != nil {
-		return der.At(err, "settings")
+	if i28 == 0 {
+		if v.Services != nil {
+			v.Services = nil
+		}
+	} else {
+		v.Services = v.Services[:i28]
 	}
-	l30, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o26); err != nil {
 		return der.At(err, "services")
 	}
-	n31 := 0
-	for c32 := l30; c32.More(); n31++ {
-		if err := c32.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n31), "services")
+	off31 := d.Offset()
+	x30, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x30, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "presence")
 		}
 	}
-	if n31 == 0 {
-		v.Services = nil
-	} else {
-		s33 := v.Services
-		if cap(s33) >= n31 {
-			s33 = s33[:n31]
-		} else {
-			s33 = make([]Service, n31)
+	switch x30 {
+	case 1, 2:
+	default:
+		return der.At(der.Errorf(off31, der.ErrUnknownEnum, "%d", x30), "presence")
+	}
+	v.Presence = PresenceType(x30)
+	off33 := d.Offset()
+	x32, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x32, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
 		}
-		for i34 := range s33 {
-			if err := s33[i34].decodeDER(&l30, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i34), "services")
-			}
-		}
-		v.Services = s33
 	}
-	if err := l30.Finish(); err != nil {
-		return der.At(err, "services")
+	switch x32 {
+	case 1, 2, 3, 4, 5:
+	default:
+		return der.At(der.Errorf(off33, der.ErrUnknownEnum, "%d", x32), "status")
 	}
-	if err := v.Presence.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "presence")
-	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
-	}
-	if err := c1.Finish(); err != nil {
+	v.Status = MemberStatus(x32)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -1808,7 +2168,10 @@ func (v *RoomType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RoomType")
 	}
-	return der.At(d.Finish(), "RoomType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "RoomType")
+	}
+	return nil
 }
 
 func (v *RoomType) appendDER(b []byte, tag der.Tag) []byte {
@@ -1853,7 +2216,10 @@ func (v *RoomStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RoomStatus")
 	}
-	return der.At(d.Finish(), "RoomStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "RoomStatus")
+	}
+	return nil
 }
 
 func (v *RoomStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -1898,7 +2264,10 @@ func (v *Room) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Room")
 	}
-	return der.At(d.Finish(), "Room")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Room")
+	}
+	return nil
 }
 
 func (v *Room) appendDER(b []byte, tag der.Tag) []byte {
@@ -1956,238 +2325,308 @@ func (v *Room) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Room) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "name")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "name")
+		}
 	}
 	v.Name = x3
-	l4, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	o4, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o4, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "links")
+		}
+	}
+	l5 := *d
+	v.Links = v.Links[:cap(v.Links)]
+	i6 := 0
+	for ; d.More(); i6++ {
+		if i6 == len(v.Links) {
+			n7, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i6+n7), "links")
+			}
+			v.Links = derGrow(v.Links, i6, n7)
+		}
+		x8, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x8, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l5, err, i6), "links")
+			}
+		}
+		v.Links[i6] = x8
+	}
+	if i6 == 0 {
+		if v.Links != nil {
+			v.Links = nil
+		}
+	} else {
+		v.Links = v.Links[:i6]
+	}
+	if err := d.Ascend(o4); err != nil {
 		return der.At(err, "links")
 	}
-	n5 := 0
-	for c6 := l4; c6.More(); n5++ {
-		if err := c6.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n5), "links")
+	x9, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x9, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "description")
 		}
 	}
-	if n5 == 0 {
-		v.Links = nil
-	} else {
-		s7 := v.Links
-		if cap(s7) >= n5 {
-			s7 = s7[:n5]
-		} else {
-			s7 = make([][]byte, n5)
+	v.Description = x9
+	o10, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o10, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
 		}
-		for i8 := range s7 {
-			x9, err := l4.OctetString(der.TagOctetString)
+	}
+	l11 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i12 := 0
+	for ; d.More(); i12++ {
+		if i12 == len(v.Settings) {
+			n13, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i8), "links")
+				return der.At(der.AtIndex(err, i12+n13), "settings")
 			}
-			s7[i8] = x9
+			v.Settings = derGrow(v.Settings, i12, n13)
 		}
-		v.Links = s7
+		if err := v.Settings[i12].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l11, err, i12), "settings")
+		}
 	}
-	if err := l4.Finish(); err != nil {
-		return der.At(err, "links")
+	if i12 == 0 {
+		if v.Settings != nil {
+			v.Settings = nil
+		}
+	} else {
+		v.Settings = v.Settings[:i12]
 	}
-	x10, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "description")
-	}
-	v.Description = x10
-	l11, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o10); err != nil {
 		return der.At(err, "settings")
 	}
-	n12 := 0
-	for c13 := l11; c13.More(); n12++ {
-		if err := c13.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n12), "settings")
+	o14, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o14, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "members")
 		}
 	}
-	if n12 == 0 {
-		v.Settings = nil
-	} else {
-		s14 := v.Settings
-		if cap(s14) >= n12 {
-			s14 = s14[:n12]
-		} else {
-			s14 = make([]Feature, n12)
-		}
-		for i15 := range s14 {
-			if err := s14[i15].decodeDER(&l11, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i15), "settings")
-			}
-		}
-		v.Settings = s14
-	}
-	if err := l11.Finish(); err != nil {
-		return der.At(err, "settings")
-	}
-	l16, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "members")
-	}
-	n17 := 0
-	for c18 := l16; c18.More(); n17++ {
-		if err := c18.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n17), "members")
-		}
-	}
-	if n17 == 0 {
-		v.Members = nil
-	} else {
-		s19 := v.Members
-		if cap(s19) >= n17 {
-			s19 = s19[:n17]
-		} else {
-			s19 = make([]Member, n17)
-		}
-		for i20 := range s19 {
-			if err := s19[i20].decodeDER(&l16, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i20), "members")
-			}
-		}
-		v.Members = s19
-	}
-	if err := l16.Finish(); err != nil {
-		return der.At(err, "members")
-	}
-	l21, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "admins")
-	}
-	n22 := 0
-	for c23 := l21; c23.More(); n22++ {
-		if err := c23.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n22), "admins")
-		}
-	}
-	if n22 == 0 {
-		v.Admins = nil
-	} else {
-		s24 := v.Admins
-		if cap(s24) >= n22 {
-			s24 = s24[:n22]
-		} else {
-			s24 = make([]Member, n22)
-		}
-		for i25 := range s24 {
-			if err := s24[i25].decodeDER(&l21, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i25), "admins")
-			}
-		}
-		v.Admins = s24
-	}
-	if err := l21.Finish(); err != nil {
-		return der.At(err, "admins")
-	}
-	l26, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "data")
-	}
-	n27 := 0
-	for c28 := l26; c28.More(); n27++ {
-		if err := c28.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n27), "data")
-		}
-	}
-	if n27 == 0 {
-		v.Data = nil
-	} else {
-		s29 := v.Data
-		if cap(s29) >= n27 {
-			s29 = s29[:n27]
-		} else {
-			s29 = make([]FileDesc, n27)
-		}
-		for i30 := range s29 {
-			if err := s29[i30].decodeDER(&l26, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i30), "data")
-			}
-		}
-		v.Data = s29
-	}
-	if err := l26.Finish(); err != nil {
-		return der.At(err, "data")
-	}
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
-	}
-	x31, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "tos")
-	}
-	v.Tos = x31
-	x32, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "tosupdate")
-	}
-	v.Tosupdate = x32
-	x33, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "unread")
-	}
-	v.Unread = x33
-	l34, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "mentions")
-	}
-	n35 := 0
-	for c36 := l34; c36.More(); n35++ {
-		if err := c36.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n35), "mentions")
-		}
-	}
-	if n35 == 0 {
-		v.Mentions = nil
-	} else {
-		s37 := v.Mentions
-		if cap(s37) >= n35 {
-			s37 = s37[:n35]
-		} else {
-			s37 = make([]int64, n35)
-		}
-		for i38 := range s37 {
-			x39, err := l34.Integer(der.TagInteger)
+	l15 := *d
+	v.Members = v.Members[:cap(v.Members)]
+	i16 := 0
+	for ; d.More(); i16++ {
+		if i16 == len(v.Members) {
+			n17, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i38), "mentions")
+				return der.At(der.AtIndex(err, i16+n17), "members")
 			}
-			s37[i38] = x39
+			v.Members = derGrow(v.Members, i16, n17)
 		}
-		v.Mentions = s37
+		if err := v.Members[i16].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l15, err, i16), "members")
+		}
 	}
-	if err := l34.Finish(); err != nil {
+	if i16 == 0 {
+		if v.Members != nil {
+			v.Members = nil
+		}
+	} else {
+		v.Members = v.Members[:i16]
+	}
+	if err := d.Ascend(o14); err != nil {
+		return der.At(err, "members")
+	}
+	o18, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o18, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "admins")
+		}
+	}
+	l19 := *d
+	v.Admins = v.Admins[:cap(v.Admins)]
+	i20 := 0
+	for ; d.More(); i20++ {
+		if i20 == len(v.Admins) {
+			n21, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i20+n21), "admins")
+			}
+			v.Admins = derGrow(v.Admins, i20, n21)
+		}
+		if err := v.Admins[i20].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l19, err, i20), "admins")
+		}
+	}
+	if i20 == 0 {
+		if v.Admins != nil {
+			v.Admins = nil
+		}
+	} else {
+		v.Admins = v.Admins[:i20]
+	}
+	if err := d.Ascend(o18); err != nil {
+		return der.At(err, "admins")
+	}
+	o22, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o22, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "data")
+		}
+	}
+	l23 := *d
+	v.Data = v.Data[:cap(v.Data)]
+	i24 := 0
+	for ; d.More(); i24++ {
+		if i24 == len(v.Data) {
+			n25, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i24+n25), "data")
+			}
+			v.Data = derGrow(v.Data, i24, n25)
+		}
+		if err := v.Data[i24].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l23, err, i24), "data")
+		}
+	}
+	if i24 == 0 {
+		if v.Data != nil {
+			v.Data = nil
+		}
+	} else {
+		v.Data = v.Data[:i24]
+	}
+	if err := d.Ascend(o22); err != nil {
+		return der.At(err, "data")
+	}
+	off27 := d.Offset()
+	x26, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x26, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
+	}
+	switch x26 {
+	case 1, 2, 3:
+	default:
+		return der.At(der.Errorf(off27, der.ErrUnknownEnum, "%d", x26), "type")
+	}
+	v.Type = RoomType(x26)
+	x28, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x28, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "tos")
+		}
+	}
+	v.Tos = x28
+	x29, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x29, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "tosupdate")
+		}
+	}
+	v.Tosupdate = x29
+	x30, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x30, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "unread")
+		}
+	}
+	v.Unread = x30
+	o31, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o31, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "mentions")
+		}
+	}
+	l32 := *d
+	v.Mentions = v.Mentions[:cap(v.Mentions)]
+	i33 := 0
+	for ; d.More(); i33++ {
+		if i33 == len(v.Mentions) {
+			n34, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i33+n34), "mentions")
+			}
+			v.Mentions = derGrow(v.Mentions, i33, n34)
+		}
+		x35, ok := d.TryInteger(0x02)
+		if !ok {
+			var err error
+			if x35, err = d.Integer(der.TagInteger); err != nil {
+				return der.At(derListError(&l32, err, i33), "mentions")
+			}
+		}
+		v.Mentions[i33] = x35
+	}
+	if i33 == 0 {
+		if v.Mentions != nil {
+			v.Mentions = nil
+		}
+	} else {
+		v.Mentions = v.Mentions[:i33]
+	}
+	if err := d.Ascend(o31); err != nil {
 		return der.At(err, "mentions")
 	}
-	if err := v.Lastmsg.decodeDER(&c1, der.TagSequence); err != nil {
+	if err := v.Lastmsg.decodeDER(d, der.TagSequence); err != nil {
 		return der.At(err, "lastmsg")
 	}
-	x40, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
+	x36, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x36, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
+		}
 	}
-	v.Update = x40
-	x41, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "created")
+	v.Update = x36
+	x37, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x37, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "created")
+		}
 	}
-	v.Created = x41
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Created = x37
+	off39 := d.Offset()
+	x38, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x38, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x38 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14:
+	default:
+		return der.At(der.Errorf(off39, der.ErrUnknownEnum, "%d", x38), "status")
+	}
+	v.Status = RoomStatus(x38)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2215,7 +2654,10 @@ func (v *Server) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Server")
 	}
-	return der.At(d.Finish(), "Server")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Server")
+	}
+	return nil
 }
 
 func (v *Server) appendDER(b []byte, tag der.Tag) []byte {
@@ -2229,26 +2671,35 @@ func (v *Server) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Server) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "service")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "service")
+		}
 	}
 	v.Service = x2
-	x3, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "port")
+	x3, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "port")
+		}
 	}
 	v.Port = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "host")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "host")
+		}
 	}
 	v.Host = x4
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2276,7 +2727,10 @@ func (v *Profile) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Profile")
 	}
-	return der.At(d.Finish(), "Profile")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Profile")
+	}
+	return nil
 }
 
 func (v *Profile) appendDER(b []byte, tag der.Tag) []byte {
@@ -2323,186 +2777,219 @@ func (v *Profile) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Profile) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
+		}
 	}
 	v.Phone = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "session")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "session")
+		}
 	}
 	v.Session = x4
-	l5, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "chats")
-	}
-	n6 := 0
-	for c7 := l5; c7.More(); n6++ {
-		if err := c7.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n6), "chats")
+	o5, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o5, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "chats")
 		}
 	}
-	if n6 == 0 {
-		v.Chats = nil
-	} else {
-		s8 := v.Chats
-		if cap(s8) >= n6 {
-			s8 = s8[:n6]
-		} else {
-			s8 = make([]Contact, n6)
-		}
-		for i9 := range s8 {
-			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i9), "chats")
-			}
-		}
-		v.Chats = s8
-	}
-	if err := l5.Finish(); err != nil {
-		return der.At(err, "chats")
-	}
-	l10, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "contacts")
-	}
-	n11 := 0
-	for c12 := l10; c12.More(); n11++ {
-		if err := c12.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n11), "contacts")
-		}
-	}
-	if n11 == 0 {
-		v.Contacts = nil
-	} else {
-		s13 := v.Contacts
-		if cap(s13) >= n11 {
-			s13 = s13[:n11]
-		} else {
-			s13 = make([]Contact, n11)
-		}
-		for i14 := range s13 {
-			if err := s13[i14].decodeDER(&l10, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i14), "contacts")
-			}
-		}
-		v.Contacts = s13
-	}
-	if err := l10.Finish(); err != nil {
-		return der.At(err, "contacts")
-	}
-	l15, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "keys")
-	}
-	n16 := 0
-	for c17 := l15; c17.More(); n16++ {
-		if err := c17.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n16), "keys")
-		}
-	}
-	if n16 == 0 {
-		v.Keys = nil
-	} else {
-		s18 := v.Keys
-		if cap(s18) >= n16 {
-			s18 = s18[:n16]
-		} else {
-			s18 = make([][]byte, n16)
-		}
-		for i19 := range s18 {
-			x20, err := l15.OctetString(der.TagOctetString)
+	l6 := *d
+	v.Chats = v.Chats[:cap(v.Chats)]
+	i7 := 0
+	for ; d.More(); i7++ {
+		if i7 == len(v.Chats) {
+			n8, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i19), "keys")
+				return der.At(der.AtIndex(err, i7+n8), "chats")
 			}
-			s18[i19] = x20
+			v.Chats = derGrow(v.Chats, i7, n8)
 		}
-		v.Keys = s18
+		if err := v.Chats[i7].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l6, err, i7), "chats")
+		}
 	}
-	if err := l15.Finish(); err != nil {
+	if i7 == 0 {
+		if v.Chats != nil {
+			v.Chats = nil
+		}
+	} else {
+		v.Chats = v.Chats[:i7]
+	}
+	if err := d.Ascend(o5); err != nil {
+		return der.At(err, "chats")
+	}
+	o9, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o9, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "contacts")
+		}
+	}
+	l10 := *d
+	v.Contacts = v.Contacts[:cap(v.Contacts)]
+	i11 := 0
+	for ; d.More(); i11++ {
+		if i11 == len(v.Contacts) {
+			n12, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i11+n12), "contacts")
+			}
+			v.Contacts = derGrow(v.Contacts, i11, n12)
+		}
+		if err := v.Contacts[i11].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l10, err, i11), "contacts")
+		}
+	}
+	if i11 == 0 {
+		if v.Contacts != nil {
+			v.Contacts = nil
+		}
+	} else {
+		v.Contacts = v.Contacts[:i11]
+	}
+	if err := d.Ascend(o9); err != nil {
+		return der.At(err, "contacts")
+	}
+	o13, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o13, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "keys")
+		}
+	}
+	l14 := *d
+	v.Keys = v.Keys[:cap(v.Keys)]
+	i15 := 0
+	for ; d.More(); i15++ {
+		if i15 == len(v.Keys) {
+			n16, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i15+n16), "keys")
+			}
+			v.Keys = derGrow(v.Keys, i15, n16)
+		}
+		x17, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x17, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l14, err, i15), "keys")
+			}
+		}
+		v.Keys[i15] = x17
+	}
+	if i15 == 0 {
+		if v.Keys != nil {
+			v.Keys = nil
+		}
+	} else {
+		v.Keys = v.Keys[:i15]
+	}
+	if err := d.Ascend(o13); err != nil {
 		return der.At(err, "keys")
 	}
-	l21, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	o18, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o18, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "servers")
+		}
+	}
+	l19 := *d
+	v.Servers = v.Servers[:cap(v.Servers)]
+	i20 := 0
+	for ; d.More(); i20++ {
+		if i20 == len(v.Servers) {
+			n21, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i20+n21), "servers")
+			}
+			v.Servers = derGrow(v.Servers, i20, n21)
+		}
+		if err := v.Servers[i20].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l19, err, i20), "servers")
+		}
+	}
+	if i20 == 0 {
+		if v.Servers != nil {
+			v.Servers = nil
+		}
+	} else {
+		v.Servers = v.Servers[:i20]
+	}
+	if err := d.Ascend(o18); err != nil {
 		return der.At(err, "servers")
 	}
-	n22 := 0
-	for c23 := l21; c23.More(); n22++ {
-		if err := c23.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n22), "servers")
+	o22, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o22, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
 		}
 	}
-	if n22 == 0 {
-		v.Servers = nil
-	} else {
-		s24 := v.Servers
-		if cap(s24) >= n22 {
-			s24 = s24[:n22]
-		} else {
-			s24 = make([]Server, n22)
-		}
-		for i25 := range s24 {
-			if err := s24[i25].decodeDER(&l21, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i25), "servers")
+	l23 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i24 := 0
+	for ; d.More(); i24++ {
+		if i24 == len(v.Settings) {
+			n25, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i24+n25), "settings")
 			}
+			v.Settings = derGrow(v.Settings, i24, n25)
 		}
-		v.Servers = s24
+		if err := v.Settings[i24].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l23, err, i24), "settings")
+		}
 	}
-	if err := l21.Finish(); err != nil {
-		return der.At(err, "servers")
+	if i24 == 0 {
+		if v.Settings != nil {
+			v.Settings = nil
+		}
+	} else {
+		v.Settings = v.Settings[:i24]
 	}
-	l26, err := c1.Enter(der.TagSequence)
-	if err != nil {
+	if err := d.Ascend(o22); err != nil {
 		return der.At(err, "settings")
 	}
-	n27 := 0
-	for c28 := l26; c28.More(); n27++ {
-		if err := c28.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n27), "settings")
+	x26, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x26, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "update")
 		}
 	}
-	if n27 == 0 {
-		v.Settings = nil
-	} else {
-		s29 := v.Settings
-		if cap(s29) >= n27 {
-			s29 = s29[:n27]
-		} else {
-			s29 = make([]Feature, n27)
+	v.Update = x26
+	x27, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x27, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "status")
 		}
-		for i30 := range s29 {
-			if err := s29[i30].decodeDER(&l26, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i30), "settings")
-			}
-		}
-		v.Settings = s29
 	}
-	if err := l26.Finish(); err != nil {
-		return der.At(err, "settings")
-	}
-	x31, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "update")
-	}
-	v.Update = x31
-	x32, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "status")
-	}
-	v.Status = x32
-	if err := v.Roster.decodeDER(&c1, der.TagSequence); err != nil {
+	v.Status = x27
+	if err := v.Roster.decodeDER(d, der.TagSequence); err != nil {
 		return der.At(err, "roster")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2530,7 +3017,10 @@ func (v *OS) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "OS")
 	}
-	return der.At(d.Finish(), "OS")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "OS")
+	}
+	return nil
 }
 
 func (v *OS) appendDER(b []byte, tag der.Tag) []byte {
@@ -2575,7 +3065,10 @@ func (v *AuthType) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "AuthType")
 	}
-	return der.At(d.Finish(), "AuthType")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "AuthType")
+	}
+	return nil
 }
 
 func (v *AuthType) appendDER(b []byte, tag der.Tag) []byte {
@@ -2620,7 +3113,10 @@ func (v *Ack) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Ack")
 	}
-	return der.At(d.Finish(), "Ack")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Ack")
+	}
+	return nil
 }
 
 func (v *Ack) appendDER(b []byte, tag der.Tag) []byte {
@@ -2633,21 +3129,27 @@ func (v *Ack) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Ack) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "table")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "table")
+		}
 	}
 	v.Table = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x3
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2675,7 +3177,10 @@ func (v *FileDesc) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "FileDesc")
 	}
-	return der.At(d.Finish(), "FileDesc")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "FileDesc")
+	}
+	return nil
 }
 
 func (v *FileDesc) appendDER(b []byte, tag der.Tag) []byte {
@@ -2696,60 +3201,72 @@ func (v *FileDesc) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *FileDesc) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "mime")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "mime")
+		}
 	}
 	v.Mime = x3
-	x4, err := c1.Any()
+	x4, err := d.Any()
 	if err != nil {
 		return der.At(err, "payload")
 	}
 	v.Payload = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "parentid")
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "parentid")
+		}
 	}
 	v.Parentid = x5
-	l6, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "data")
-	}
-	n7 := 0
-	for c8 := l6; c8.More(); n7++ {
-		if err := c8.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n7), "data")
+	o6, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o6, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "data")
 		}
 	}
-	if n7 == 0 {
-		v.Data = nil
-	} else {
-		s9 := v.Data
-		if cap(s9) >= n7 {
-			s9 = s9[:n7]
-		} else {
-			s9 = make([]Feature, n7)
-		}
-		for i10 := range s9 {
-			if err := s9[i10].decodeDER(&l6, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i10), "data")
+	l7 := *d
+	v.Data = v.Data[:cap(v.Data)]
+	i8 := 0
+	for ; d.More(); i8++ {
+		if i8 == len(v.Data) {
+			n9, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i8+n9), "data")
 			}
+			v.Data = derGrow(v.Data, i8, n9)
 		}
-		v.Data = s9
+		if err := v.Data[i8].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l7, err, i8), "data")
+		}
 	}
-	if err := l6.Finish(); err != nil {
+	if i8 == 0 {
+		if v.Data != nil {
+			v.Data = nil
+		}
+	} else {
+		v.Data = v.Data[:i8]
+	}
+	if err := d.Ascend(o6); err != nil {
 		return der.At(err, "data")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2777,7 +3294,10 @@ func (v *Auth) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Auth")
 	}
-	return der.At(d.Finish(), "Auth")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Auth")
+	}
+	return nil
 }
 
 func (v *Auth) appendDER(b []byte, tag der.Tag) []byte {
@@ -2804,86 +3324,135 @@ func (v *Auth) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Auth) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "session")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "session")
+		}
 	}
 	v.Session = x2
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
-	}
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "cert")
-	}
-	v.Cert = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "challange")
-	}
-	v.Challange = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "push")
-	}
-	v.Push = x5
-	if err := v.Os.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "os")
-	}
-	x6, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
-	}
-	v.Nickname = x6
-	l7, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "settings")
-	}
-	n8 := 0
-	for c9 := l7; c9.More(); n8++ {
-		if err := c9.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n8), "settings")
+	off4 := d.Offset()
+	x3, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
 		}
 	}
-	if n8 == 0 {
-		v.Settings = nil
-	} else {
-		s10 := v.Settings
-		if cap(s10) >= n8 {
-			s10 = s10[:n8]
-		} else {
-			s10 = make([]Feature, n8)
+	switch x3 {
+	case 1, 2, 3, 4:
+	default:
+		return der.At(der.Errorf(off4, der.ErrUnknownEnum, "%d", x3), "type")
+	}
+	v.Type = AuthType(x3)
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "cert")
 		}
-		for i11 := range s10 {
-			if err := s10[i11].decodeDER(&l7, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i11), "settings")
+	}
+	v.Cert = x5
+	x6, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x6, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "challange")
+		}
+	}
+	v.Challange = x6
+	x7, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x7, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "push")
+		}
+	}
+	v.Push = x7
+	off9 := d.Offset()
+	x8, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x8, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "os")
+		}
+	}
+	switch x8 {
+	case 1, 2, 3, 4:
+	default:
+		return der.At(der.Errorf(off9, der.ErrUnknownEnum, "%d", x8), "os")
+	}
+	v.Os = OS(x8)
+	x10, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x10, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
+	}
+	v.Nickname = x10
+	o11, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o11, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "settings")
+		}
+	}
+	l12 := *d
+	v.Settings = v.Settings[:cap(v.Settings)]
+	i13 := 0
+	for ; d.More(); i13++ {
+		if i13 == len(v.Settings) {
+			n14, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i13+n14), "settings")
 			}
+			v.Settings = derGrow(v.Settings, i13, n14)
 		}
-		v.Settings = s10
+		if err := v.Settings[i13].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l12, err, i13), "settings")
+		}
 	}
-	if err := l7.Finish(); err != nil {
+	if i13 == 0 {
+		if v.Settings != nil {
+			v.Settings = nil
+		}
+	} else {
+		v.Settings = v.Settings[:i13]
+	}
+	if err := d.Ascend(o11); err != nil {
 		return der.At(err, "settings")
 	}
-	x12, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "token")
+	x15, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x15, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "token")
+		}
 	}
-	v.Token = x12
-	x13, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "devkey")
+	v.Token = x15
+	x16, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x16, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "devkey")
+		}
 	}
-	v.Devkey = x13
-	x14, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "phone")
+	v.Devkey = x16
+	x17, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x17, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "phone")
+		}
 	}
-	v.Phone = x14
-	if err := c1.Finish(); err != nil {
+	v.Phone = x17
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -2911,7 +3480,10 @@ func (v *SearchStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "SearchStatus")
 	}
-	return der.At(d.Finish(), "SearchStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "SearchStatus")
+	}
+	return nil
 }
 
 func (v *SearchStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -2956,7 +3528,10 @@ func (v *Criteria) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Criteria")
 	}
-	return der.At(d.Finish(), "Criteria")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Criteria")
+	}
+	return nil
 }
 
 func (v *Criteria) appendDER(b []byte, tag der.Tag) []byte {
@@ -3001,7 +3576,10 @@ func (v *Scope) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Scope")
 	}
-	return der.At(d.Finish(), "Scope")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Scope")
+	}
+	return nil
 }
 
 func (v *Scope) appendDER(b []byte, tag der.Tag) []byte {
@@ -3046,7 +3624,10 @@ func (v *Search) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Search")
 	}
-	return der.At(d.Finish(), "Search")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Search")
+	}
+	return nil
 }
 
 func (v *Search) appendDER(b []byte, tag der.Tag) []byte {
@@ -3064,40 +3645,85 @@ func (v *Search) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Search) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "dn")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "dn")
+		}
 	}
 	v.Dn = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "id")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "id")
+		}
 	}
 	v.Id = x3
-	x4, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "field")
+	x4, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x4, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "field")
+		}
 	}
 	v.Field = x4
-	x5, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "value")
+	x5, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x5, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "value")
+		}
 	}
 	v.Value = x5
-	if err := v.Criteria.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "criteria")
+	off7 := d.Offset()
+	x6, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x6, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "criteria")
+		}
 	}
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	switch x6 {
+	case 0, 1, 2:
+	default:
+		return der.At(der.Errorf(off7, der.ErrUnknownEnum, "%d", x6), "criteria")
 	}
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Criteria = Criteria(x6)
+	off9 := d.Offset()
+	x8, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x8, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x8 {
+	case 0, 1, 2, 3, 4, 5, 6:
+	default:
+		return der.At(der.Errorf(off9, der.ErrUnknownEnum, "%d", x8), "type")
+	}
+	v.Type = Scope(x8)
+	off11 := d.Offset()
+	x10, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x10, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
+	}
+	switch x10 {
+	case 0:
+	default:
+		return der.At(der.Errorf(off11, der.ErrUnknownEnum, "%d", x10), "status")
+	}
+	v.Status = SearchStatus(x10)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3125,7 +3751,10 @@ func (v *Typing) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Typing")
 	}
-	return der.At(d.Finish(), "Typing")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Typing")
+	}
+	return nil
 }
 
 func (v *Typing) appendDER(b []byte, tag der.Tag) []byte {
@@ -3144,52 +3773,64 @@ func (v *Typing) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Typing) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "session")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "session")
+		}
 	}
 	v.Session = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x3
-	l4, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "comments")
-	}
-	n5 := 0
-	for c6 := l4; c6.More(); n5++ {
-		if err := c6.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n5), "comments")
+	o4, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o4, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "comments")
 		}
 	}
-	if n5 == 0 {
-		v.Comments = nil
-	} else {
-		s7 := v.Comments
-		if cap(s7) >= n5 {
-			s7 = s7[:n5]
-		} else {
-			s7 = make([][]byte, n5)
-		}
-		for i8 := range s7 {
-			x9, err := l4.OctetString(der.TagOctetString)
+	l5 := *d
+	v.Comments = v.Comments[:cap(v.Comments)]
+	i6 := 0
+	for ; d.More(); i6++ {
+		if i6 == len(v.Comments) {
+			n7, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i8), "comments")
+				return der.At(der.AtIndex(err, i6+n7), "comments")
 			}
-			s7[i8] = x9
+			v.Comments = derGrow(v.Comments, i6, n7)
 		}
-		v.Comments = s7
+		x8, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x8, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l5, err, i6), "comments")
+			}
+		}
+		v.Comments[i6] = x8
 	}
-	if err := l4.Finish(); err != nil {
+	if i6 == 0 {
+		if v.Comments != nil {
+			v.Comments = nil
+		}
+	} else {
+		v.Comments = v.Comments[:i6]
+	}
+	if err := d.Ascend(o4); err != nil {
 		return der.At(err, "comments")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3217,7 +3858,10 @@ func (v *Friendship) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Friendship")
 	}
-	return der.At(d.Finish(), "Friendship")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Friendship")
+	}
+	return nil
 }
 
 func (v *Friendship) appendDER(b []byte, tag der.Tag) []byte {
@@ -3262,7 +3906,10 @@ func (v *Friend) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Friend")
 	}
-	return der.At(d.Finish(), "Friend")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "Friend")
+	}
+	return nil
 }
 
 func (v *Friend) appendDER(b []byte, tag der.Tag) []byte {
@@ -3276,24 +3923,41 @@ func (v *Friend) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *Friend) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	x3, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "friend")
+	x3, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x3, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "friend")
+		}
 	}
 	v.Friend = x3
-	if err := v.Type.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "type")
+	off5 := d.Offset()
+	x4, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x4, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "type")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x4 {
+	case 1, 2, 3, 4, 5, 6:
+	default:
+		return der.At(der.Errorf(off5, der.ErrUnknownEnum, "%d", x4), "type")
+	}
+	v.Type = Friendship(x4)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3321,7 +3985,10 @@ func (v *HistoryStatus) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "HistoryStatus")
 	}
-	return der.At(d.Finish(), "HistoryStatus")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "HistoryStatus")
+	}
+	return nil
 }
 
 func (v *HistoryStatus) appendDER(b []byte, tag der.Tag) []byte {
@@ -3366,7 +4033,10 @@ func (v *History) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "History")
 	}
-	return der.At(d.Finish(), "History")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "History")
+	}
+	return nil
 }
 
 func (v *History) appendDER(b []byte, tag der.Tag) []byte {
@@ -3389,66 +4059,89 @@ func (v *History) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *History) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.OctetString(der.TagOctetString)
-	if err != nil {
-		return der.At(err, "nickname")
+	x2, ok := d.TryOctetString(0x04)
+	if !ok {
+		var err error
+		if x2, err = d.OctetString(der.TagOctetString); err != nil {
+			return der.At(err, "nickname")
+		}
 	}
 	v.Nickname = x2
-	if err := derDecodeHistoryFeed(&c1, &v.Feed, 0); err != nil {
+	if err := derDecodeHistoryFeed(d, &v.Feed, 0); err != nil {
 		return der.At(err, "feed")
 	}
-	x3, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "size")
+	x3, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x3, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "size")
+		}
 	}
 	v.Size = x3
-	x4, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "entity")
+	x4, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x4, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "entity")
+		}
 	}
 	v.Entity = x4
-	l5, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "data")
-	}
-	n6 := 0
-	for c7 := l5; c7.More(); n6++ {
-		if err := c7.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n6), "data")
+	o5, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o5, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "data")
 		}
 	}
-	if n6 == 0 {
-		v.Data = nil
-	} else {
-		s8 := v.Data
-		if cap(s8) >= n6 {
-			s8 = s8[:n6]
-		} else {
-			s8 = make([]Message, n6)
-		}
-		for i9 := range s8 {
-			if err := s8[i9].decodeDER(&l5, der.TagSequence); err != nil {
-				return der.At(der.AtIndex(err, i9), "data")
+	l6 := *d
+	v.Data = v.Data[:cap(v.Data)]
+	i7 := 0
+	for ; d.More(); i7++ {
+		if i7 == len(v.Data) {
+			n8, err := d.Count()
+			if err != nil {
+				return der.At(der.AtIndex(err, i7+n8), "data")
 			}
+			v.Data = derGrow(v.Data, i7, n8)
 		}
-		v.Data = s8
+		if err := v.Data[i7].decodeDER(d, der.TagSequence); err != nil {
+			return der.At(derListError(&l6, err, i7), "data")
+		}
 	}
-	if err := l5.Finish(); err != nil {
+	if i7 == 0 {
+		if v.Data != nil {
+			v.Data = nil
+		}
+	} else {
+		v.Data = v.Data[:i7]
+	}
+	if err := d.Ascend(o5); err != nil {
 		return der.At(err, "data")
 	}
-	x10, err := c1.UniversalString(der.TagUniversalString)
+	x9, err := d.UniversalString(der.TagUniversalString)
 	if err != nil {
 		return der.At(err, "roster")
 	}
-	v.Roster = x10
-	if err := v.Status.decodeDER(&c1, der.TagEnumerated); err != nil {
-		return der.At(err, "status")
+	v.Roster = x9
+	off11 := d.Offset()
+	x10, ok := d.TryInteger(0x0a)
+	if !ok {
+		var err error
+		if x10, err = d.Integer(der.TagEnumerated); err != nil {
+			return der.At(err, "status")
+		}
 	}
-	if err := c1.Finish(); err != nil {
+	switch x10 {
+	case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16:
+	default:
+		return der.At(der.Errorf(off11, der.ErrUnknownEnum, "%d", x10), "status")
+	}
+	v.Status = HistoryStatus(x10)
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3476,7 +4169,10 @@ func (v *CHATProtocolValue) UnmarshalDER(data []byte) error {
 	if err := derDecodeCHATProtocol(&d, &v.Value, 0); err != nil {
 		return der.At(err, "CHATProtocol")
 	}
-	return der.At(d.Finish(), "CHATProtocol")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "CHATProtocol")
+	}
+	return nil
 }
 
 func derAppendCHATProtocol(b []byte, v CHATProtocol, tag der.Tag) []byte {
@@ -3524,184 +4220,237 @@ func derAppendCHATProtocol(b []byte, v CHATProtocol, tag der.Tag) []byte {
 }
 
 func derDecodeCHATProtocol(d *der.Decoder, v *CHATProtocol, tag der.Tag) error {
-	tg20, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg20 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*CHATProtocol_Register)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(CHATProtocol_Register)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "register")
 		}
-		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+		if fresh {
+			*v = x1
+		}
+	case 0xa1:
 		x2, _ := (*v).(*CHATProtocol_Auth)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(CHATProtocol_Auth)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "auth")
 		}
-		*v = x2
-	case der.ClassContext | der.Constructed | 2:
+		if fresh {
+			*v = x2
+		}
+	case 0xa2:
 		x3, _ := (*v).(*CHATProtocol_Feature)
-		if x3 == nil {
+		fresh := x3 == nil
+		if fresh {
 			x3 = new(CHATProtocol_Feature)
 		}
 		if err := x3.Value.decodeDER(d, der.ClassContext|der.Constructed|2); err != nil {
 			return der.At(err, "feature")
 		}
-		*v = x3
-	case der.ClassContext | der.Constructed | 3:
+		if fresh {
+			*v = x3
+		}
+	case 0xa3:
 		x4, _ := (*v).(*CHATProtocol_Service)
-		if x4 == nil {
+		fresh := x4 == nil
+		if fresh {
 			x4 = new(CHATProtocol_Service)
 		}
 		if err := x4.Value.decodeDER(d, der.ClassContext|der.Constructed|3); err != nil {
 			return der.At(err, "service")
 		}
-		*v = x4
-	case der.ClassContext | der.Constructed | 4:
+		if fresh {
+			*v = x4
+		}
+	case 0xa4:
 		x5, _ := (*v).(*CHATProtocol_Message)
-		if x5 == nil {
+		fresh := x5 == nil
+		if fresh {
 			x5 = new(CHATProtocol_Message)
 		}
 		if err := x5.Value.decodeDER(d, der.ClassContext|der.Constructed|4); err != nil {
 			return der.At(err, "message")
 		}
-		*v = x5
-	case der.ClassContext | der.Constructed | 5:
+		if fresh {
+			*v = x5
+		}
+	case 0xa5:
 		x6, _ := (*v).(*CHATProtocol_Profile)
-		if x6 == nil {
+		fresh := x6 == nil
+		if fresh {
 			x6 = new(CHATProtocol_Profile)
 		}
 		if err := x6.Value.decodeDER(d, der.ClassContext|der.Constructed|5); err != nil {
 			return der.At(err, "profile")
 		}
-		*v = x6
-	case der.ClassContext | der.Constructed | 6:
+		if fresh {
+			*v = x6
+		}
+	case 0xa6:
 		x7, _ := (*v).(*CHATProtocol_Room)
-		if x7 == nil {
+		fresh := x7 == nil
+		if fresh {
 			x7 = new(CHATProtocol_Room)
 		}
 		if err := x7.Value.decodeDER(d, der.ClassContext|der.Constructed|6); err != nil {
 			return der.At(err, "room")
 		}
-		*v = x7
-	case der.ClassContext | der.Constructed | 7:
+		if fresh {
+			*v = x7
+		}
+	case 0xa7:
 		x8, _ := (*v).(*CHATProtocol_Member)
-		if x8 == nil {
+		fresh := x8 == nil
+		if fresh {
 			x8 = new(CHATProtocol_Member)
 		}
 		if err := x8.Value.decodeDER(d, der.ClassContext|der.Constructed|7); err != nil {
 			return der.At(err, "member")
 		}
-		*v = x8
-	case der.ClassContext | der.Constructed | 8:
+		if fresh {
+			*v = x8
+		}
+	case 0xa8:
 		x9, _ := (*v).(*CHATProtocol_Search)
-		if x9 == nil {
+		fresh := x9 == nil
+		if fresh {
 			x9 = new(CHATProtocol_Search)
 		}
 		if err := x9.Value.decodeDER(d, der.ClassContext|der.Constructed|8); err != nil {
 			return der.At(err, "search")
 		}
-		*v = x9
-	case der.ClassContext | der.Constructed | 9:
+		if fresh {
+			*v = x9
+		}
+	case 0xa9:
 		x10, _ := (*v).(*CHATProtocol_File)
-		if x10 == nil {
+		fresh := x10 == nil
+		if fresh {
 			x10 = new(CHATProtocol_File)
 		}
 		if err := x10.Value.decodeDER(d, der.ClassContext|der.Constructed|9); err != nil {
 			return der.At(err, "file")
 		}
-		*v = x10
-	case der.ClassContext | der.Constructed | 10:
+		if fresh {
+			*v = x10
+		}
+	case 0xaa:
 		x11, _ := (*v).(*CHATProtocol_Typing)
-		if x11 == nil {
+		fresh := x11 == nil
+		if fresh {
 			x11 = new(CHATProtocol_Typing)
 		}
 		if err := x11.Value.decodeDER(d, der.ClassContext|der.Constructed|10); err != nil {
 			return der.At(err, "typing")
 		}
-		*v = x11
-	case der.ClassContext | der.Constructed | 11:
+		if fresh {
+			*v = x11
+		}
+	case 0xab:
 		x12, _ := (*v).(*CHATProtocol_Friend)
-		if x12 == nil {
+		fresh := x12 == nil
+		if fresh {
 			x12 = new(CHATProtocol_Friend)
 		}
 		if err := x12.Value.decodeDER(d, der.ClassContext|der.Constructed|11); err != nil {
 			return der.At(err, "friend")
 		}
-		*v = x12
-	case der.ClassContext | der.Constructed | 12:
+		if fresh {
+			*v = x12
+		}
+	case 0xac:
 		x13, _ := (*v).(*CHATProtocol_Presence)
-		if x13 == nil {
+		fresh := x13 == nil
+		if fresh {
 			x13 = new(CHATProtocol_Presence)
 		}
 		if err := x13.Value.decodeDER(d, der.ClassContext|der.Constructed|12); err != nil {
 			return der.At(err, "presence")
 		}
-		*v = x13
-	case der.ClassContext | der.Constructed | 13:
+		if fresh {
+			*v = x13
+		}
+	case 0xad:
 		x14, _ := (*v).(*CHATProtocol_History)
-		if x14 == nil {
+		fresh := x14 == nil
+		if fresh {
 			x14 = new(CHATProtocol_History)
 		}
 		if err := x14.Value.decodeDER(d, der.ClassContext|der.Constructed|13); err != nil {
 			return der.At(err, "history")
 		}
-		*v = x14
-	case der.ClassContext | der.Constructed | 14:
+		if fresh {
+			*v = x14
+		}
+	case 0xae:
 		x15, _ := (*v).(*CHATProtocol_Roster)
-		if x15 == nil {
+		fresh := x15 == nil
+		if fresh {
 			x15 = new(CHATProtocol_Roster)
 		}
 		if err := x15.Value.decodeDER(d, der.ClassContext|der.Constructed|14); err != nil {
 			return der.At(err, "roster")
 		}
-		*v = x15
-	case der.ClassContext | der.Constructed | 15:
+		if fresh {
+			*v = x15
+		}
+	case 0xaf:
 		x16, _ := (*v).(*CHATProtocol_Ack)
-		if x16 == nil {
+		fresh := x16 == nil
+		if fresh {
 			x16 = new(CHATProtocol_Ack)
 		}
 		if err := x16.Value.decodeDER(d, der.ClassContext|der.Constructed|15); err != nil {
 			return der.At(err, "ack")
 		}
-		*v = x16
-	case der.ClassContext | der.Constructed | 16:
+		if fresh {
+			*v = x16
+		}
+	case 0xb0:
 		x17, _ := (*v).(*CHATProtocol_Io)
-		if x17 == nil {
+		fresh := x17 == nil
+		if fresh {
 			x17 = new(CHATProtocol_Io)
 		}
 		if err := x17.Value.decodeDER(d, der.ClassContext|der.Constructed|16); err != nil {
 			return der.At(err, "io")
 		}
-		*v = x17
-	case der.ClassContext | der.Constructed | 17:
+		if fresh {
+			*v = x17
+		}
+	case 0xb1:
 		x18, _ := (*v).(*CHATProtocol_Ok)
-		if x18 == nil {
+		fresh := x18 == nil
+		if fresh {
 			x18 = new(CHATProtocol_Ok)
 		}
 		if err := x18.Value.decodeDER(d, der.ClassContext|der.Constructed|17); err != nil {
 			return der.At(err, "ok")
 		}
-		*v = x18
-	case der.ClassContext | der.Constructed | 18:
+		if fresh {
+			*v = x18
+		}
+	case 0xb2:
 		x19, _ := (*v).(*CHATProtocol_Error)
-		if x19 == nil {
+		fresh := x19 == nil
+		if fresh {
 			x19 = new(CHATProtocol_Error)
 		}
 		if err := x19.Value.decodeDER(d, der.ClassContext|der.Constructed|18); err != nil {
 			return der.At(err, "error")
 		}
-		*v = x19
+		if fresh {
+			*v = x19
+		}
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg20)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3728,7 +4477,10 @@ func (v *CHATMessage) UnmarshalDER(data []byte) error {
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "CHATMessage")
 	}
-	return der.At(d.Finish(), "CHATMessage")
+	if err := d.Finish(); err != nil {
+		return der.At(err, "CHATMessage")
+	}
+	return nil
 }
 
 func (v *CHATMessage) appendDER(b []byte, tag der.Tag) []byte {
@@ -3747,50 +4499,59 @@ func (v *CHATMessage) appendDER(b []byte, tag der.Tag) []byte {
 }
 
 func (v *CHATMessage) decodeDER(d *der.Decoder, tag der.Tag) error {
-	c1, err := d.Enter(tag)
+	o1, err := d.Descend(tag)
 	if err != nil {
 		return err
 	}
-	x2, err := c1.Integer(der.TagInteger)
-	if err != nil {
-		return der.At(err, "no")
+	x2, ok := d.TryInteger(0x02)
+	if !ok {
+		var err error
+		if x2, err = d.Integer(der.TagInteger); err != nil {
+			return der.At(err, "no")
+		}
 	}
 	v.No = x2
-	l3, err := c1.Enter(der.TagSequence)
-	if err != nil {
-		return der.At(err, "headers")
-	}
-	n4 := 0
-	for c5 := l3; c5.More(); n4++ {
-		if err := c5.Skip(); err != nil {
-			return der.At(der.AtIndex(err, n4), "headers")
+	o3, ok := d.TryDescend(0x30)
+	if !ok {
+		var err error
+		if o3, err = d.Descend(der.TagSequence); err != nil {
+			return der.At(err, "headers")
 		}
 	}
-	if n4 == 0 {
-		v.Headers = nil
-	} else {
-		s6 := v.Headers
-		if cap(s6) >= n4 {
-			s6 = s6[:n4]
-		} else {
-			s6 = make([][]byte, n4)
-		}
-		for i7 := range s6 {
-			x8, err := l3.OctetString(der.TagOctetString)
+	l4 := *d
+	v.Headers = v.Headers[:cap(v.Headers)]
+	i5 := 0
+	for ; d.More(); i5++ {
+		if i5 == len(v.Headers) {
+			n6, err := d.Count()
 			if err != nil {
-				return der.At(der.AtIndex(err, i7), "headers")
+				return der.At(der.AtIndex(err, i5+n6), "headers")
 			}
-			s6[i7] = x8
+			v.Headers = derGrow(v.Headers, i5, n6)
 		}
-		v.Headers = s6
+		x7, ok := d.TryOctetString(0x04)
+		if !ok {
+			var err error
+			if x7, err = d.OctetString(der.TagOctetString); err != nil {
+				return der.At(derListError(&l4, err, i5), "headers")
+			}
+		}
+		v.Headers[i5] = x7
 	}
-	if err := l3.Finish(); err != nil {
+	if i5 == 0 {
+		if v.Headers != nil {
+			v.Headers = nil
+		}
+	} else {
+		v.Headers = v.Headers[:i5]
+	}
+	if err := d.Ascend(o3); err != nil {
 		return der.At(err, "headers")
 	}
-	if err := derDecodeCHATProtocol(&c1, &v.Body, 0); err != nil {
+	if err := derDecodeCHATProtocol(d, &v.Body, 0); err != nil {
 		return der.At(err, "body")
 	}
-	if err := c1.Finish(); err != nil {
+	if err := d.Ascend(o1); err != nil {
 		return err
 	}
 	return nil
@@ -3807,31 +4568,35 @@ func derAppendMessageLink(b []byte, v MessageLink, tag der.Tag) []byte {
 }
 
 func derDecodeMessageLink(d *der.Decoder, v *MessageLink, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | 1:
+	switch d.PeekIdentifier() {
+	case 0x81:
 		x1, _ := (*v).(*MessageLink_Empty)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(MessageLink_Empty)
 		}
-		if err := d.Null(der.ClassContext | 1); err != nil {
-			return der.At(err, "empty")
+		if !d.TryNull(0x81) {
+			if err := d.Null(der.ClassContext | 1); err != nil {
+				return der.At(err, "empty")
+			}
 		}
-		*v = x1
-	case der.ClassContext | der.Constructed | 2:
+		if fresh {
+			*v = x1
+		}
+	case 0xa2:
 		x2, _ := (*v).(*MessageLink_Message)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(MessageLink_Message)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|2); err != nil {
 			return der.At(err, "message")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3847,31 +4612,33 @@ func derAppendMemberFeed(b []byte, v MemberFeed, tag der.Tag) []byte {
 }
 
 func derDecodeMemberFeed(d *der.Decoder, v *MemberFeed, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*MemberFeed_P2p)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(MemberFeed_P2p)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
-		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+		if fresh {
+			*v = x1
+		}
+	case 0xa1:
 		x2, _ := (*v).(*MemberFeed_Muc)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(MemberFeed_Muc)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3887,31 +4654,33 @@ func derAppendHistoryFeed(b []byte, v HistoryFeed, tag der.Tag) []byte {
 }
 
 func derDecodeHistoryFeed(d *der.Decoder, v *HistoryFeed, tag der.Tag) error {
-	tg3, ok := d.PeekTag()
-	if !ok {
-		return derPeekError(d)
-	}
-	switch tg3 {
-	case der.ClassContext | der.Constructed | 0:
+	switch d.PeekIdentifier() {
+	case 0xa0:
 		x1, _ := (*v).(*HistoryFeed_P2p)
-		if x1 == nil {
+		fresh := x1 == nil
+		if fresh {
 			x1 = new(HistoryFeed_P2p)
 		}
 		if err := x1.Value.decodeDER(d, der.ClassContext|der.Constructed|0); err != nil {
 			return der.At(err, "p2p")
 		}
-		*v = x1
-	case der.ClassContext | der.Constructed | 1:
+		if fresh {
+			*v = x1
+		}
+	case 0xa1:
 		x2, _ := (*v).(*HistoryFeed_Muc)
-		if x2 == nil {
+		fresh := x2 == nil
+		if fresh {
 			x2 = new(HistoryFeed_Muc)
 		}
 		if err := x2.Value.decodeDER(d, der.ClassContext|der.Constructed|1); err != nil {
 			return der.At(err, "muc")
 		}
-		*v = x2
+		if fresh {
+			*v = x2
+		}
 	default:
-		return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg3)
+		return derChoiceError(d)
 	}
 	return nil
 }
@@ -3925,4 +4694,32 @@ func derPeekError(d *der.Decoder) error {
 		return err
 	}
 	return der.Errorf(d.Offset(), der.ErrUnexpectedTag, "")
+}
+
+// derChoiceError explains why no alternative of a CHOICE starts at d.
+func derChoiceError(d *der.Decoder) error {
+	tg, ok := d.PeekTag()
+	if !ok {
+		return derPeekError(d)
+	}
+	return der.Errorf(d.Offset(), der.ErrUnknownChoice, "%v", tg)
+}
+
+// derGrow returns s with room for more elements after its first n: a new
+// array of exactly n+more elements holding those n.
+func derGrow[S ~[]E, E any](s S, n, more int) S {
+	t := make(S, n+more)
+	copy(t, s[:n])
+	return t
+}
+
+// derListError returns the error of element i of a SEQUENCE OF, whose
+// decoding failed with err; l is the decoder over the list's contents. A
+// malformed header anywhere in the list is reported first, as a pass
+// counting the elements ahead of decoding them finds it first.
+func derListError(l *der.Decoder, err error, i int) error {
+	if n, cerr := l.Count(); cerr != nil {
+		return der.AtIndex(cerr, n)
+	}
+	return der.AtIndex(err, i)
 }
