@@ -34,6 +34,16 @@ func BenchmarkCodec(b *testing.B) {
 				}
 			}
 		})
+		b.Run(s.name+"/DER-DecodeNoCopy", func(b *testing.B) {
+			b.SetBytes(int64(len(der)))
+			b.ReportAllocs()
+			v := newValue(b, s.v.ASN1Type())
+			for b.Loop() {
+				if err := v.UnmarshalDERNoCopy(der); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(s.name+"/ETF-Encode", func(b *testing.B) {
 			buf := make([]byte, 0, len(etf))
 			b.SetBytes(int64(len(etf)))
@@ -48,6 +58,16 @@ func BenchmarkCodec(b *testing.B) {
 			v := newValue(b, s.v.ASN1Type()) // reused, as the baseline's value lives on the stack
 			for b.Loop() {
 				if err := v.UnmarshalETF(etf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(s.name+"/ETF-DecodeNoCopy", func(b *testing.B) {
+			b.SetBytes(int64(len(etf)))
+			b.ReportAllocs()
+			v := newValue(b, s.v.ASN1Type())
+			for b.Loop() {
+				if err := v.UnmarshalETFNoCopy(etf); err != nil {
 					b.Fatal(err)
 				}
 			}

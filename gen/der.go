@@ -55,7 +55,8 @@ func check(call jen.Code, h onErr) jen.Code {
 	return jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(h(jen.Err()))
 }
 
-// genDERPublic emits AppendDER, MarshalDER and UnmarshalDER.
+// genDERPublic emits AppendDER, MarshalDER, UnmarshalDER and
+// UnmarshalDERNoCopy.
 func (m *module) genDERPublic(f *jen.File, n *named, appendCall, decodeCall func(tag jen.Code) jen.Code) {
 	r := m.recv(n)
 	f.Comment(docf("AppendDER appends the DER encoding of v to b."))
@@ -70,9 +71,12 @@ func (m *module) genDERPublic(f *jen.File, n *named, appendCall, decodeCall func
 	f.Line()
 	f.Comment(docf("UnmarshalDER decodes exactly one DER encoded %s from data into v.\n// It copies data once; byte slices in v alias that copy. Like\n// encoding/json, it reuses the slices, pointers and CHOICE alternatives v\n// already holds, so decoding many inputs into one value allocates only\n// the copies; decode into a zero value to keep an earlier result.", n.asn1Name))
 	f.Func().Params(jen.Id("v").Op("*").Id(r)).Id("UnmarshalDER").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Id("buf").Op(":=").Make(jen.Index().Byte(), jen.Len(jen.Id("data"))),
-		jen.Copy(jen.Id("buf"), jen.Id("data")),
-		jen.Id("d").Op(":=").Qual(derPkg, "NewDecoder").Call(jen.Id("buf"), jen.Qual(derPkg, "Limits").Values()),
+		jen.Return(jen.Id("v").Dot("UnmarshalDERNoCopy").Call(jen.Qual("bytes", "Clone").Call(jen.Id("data")))),
+	)
+	f.Line()
+	f.Comment(docf("UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v\n// alias data, which must stay unchanged for as long as v is used (as\n// crypto/x509 certificates alias the bytes they were parsed from). It\n// never writes to data. Decoding into a value that already holds what\n// the input needs allocates nothing."))
+	f.Func().Params(jen.Id("v").Op("*").Id(r)).Id("UnmarshalDERNoCopy").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.Id("d").Op(":=").Qual(derPkg, "NewDecoder").Call(jen.Id("data"), jen.Qual(derPkg, "Limits").Values()),
 		jen.If(jen.Err().Op(":=").Add(decodeCall(outerTag(n))), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual(derPkg, "At").Call(jen.Err(), jen.Lit(n.asn1Name))),
 		),

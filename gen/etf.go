@@ -38,7 +38,8 @@ func (m *module) genETF(f *jen.File) error {
 	return nil
 }
 
-// genETFPublic emits AppendETF, MarshalETF and UnmarshalETF.
+// genETFPublic emits AppendETF, MarshalETF, UnmarshalETF and
+// UnmarshalETFNoCopy.
 func (m *module) genETFPublic(f *jen.File, n *named) {
 	if n.isChoice && n.boxName == "" {
 		return
@@ -60,9 +61,12 @@ func (m *module) genETFPublic(f *jen.File, n *named) {
 	f.Comment(docf("UnmarshalETF decodes exactly one external term holding a %s from data\n// into v. It copies data once; byte slices in v alias that copy. Like\n// encoding/json, it reuses the slices, pointers and CHOICE alternatives v\n// already holds, so decoding many inputs into one value allocates only\n// the copies; decode into a zero value to keep an earlier result.", n.asn1Name))
 	name := jen.Lit(n.asn1Name)
 	f.Func().Params(jen.Id("v").Op("*").Id(r)).Id("UnmarshalETF").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Id("buf").Op(":=").Make(jen.Index().Byte(), jen.Len(jen.Id("data"))),
-		jen.Copy(jen.Id("buf"), jen.Id("data")),
-		jen.List(jen.Id("d"), jen.Err()).Op(":=").Qual(etfPkg, "NewDecoder").Call(jen.Id("buf"), jen.Qual(etfPkg, "Limits").Values()),
+		jen.Return(jen.Id("v").Dot("UnmarshalETFNoCopy").Call(jen.Qual("bytes", "Clone").Call(jen.Id("data")))),
+	)
+	f.Line()
+	f.Comment(docf("UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v\n// alias data, which must stay unchanged for as long as v is used. It\n// never writes to data."))
+	f.Func().Params(jen.Id("v").Op("*").Id(r)).Id("UnmarshalETFNoCopy").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.List(jen.Id("d"), jen.Err()).Op(":=").Qual(etfPkg, "NewDecoder").Call(jen.Id("data"), jen.Qual(etfPkg, "Limits").Values()),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(etfPkg, "At").Call(jen.Err(), name))),
 		jen.If(jen.Err().Op(":=").Add(decodeCall), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(etfPkg, "At").Call(jen.Err(), name))),
 		jen.Return(jen.Qual(etfPkg, "At").Call(jen.Id("d").Dot("Finish").Call(), name)),

@@ -12,8 +12,8 @@ import (
 // methodNames are the identifiers generated as methods on every type; a
 // field may not take one of them.
 var methodNames = map[string]bool{
-	"AppendDER": true, "MarshalDER": true, "UnmarshalDER": true,
-	"AppendETF": true, "MarshalETF": true, "UnmarshalETF": true,
+	"AppendDER": true, "MarshalDER": true, "UnmarshalDER": true, "UnmarshalDERNoCopy": true,
+	"AppendETF": true, "MarshalETF": true, "UnmarshalETF": true, "UnmarshalETFNoCopy": true,
 	"MarshalJSON": true, "UnmarshalJSON": true, "ASN1Type": true, "String": true,
 }
 

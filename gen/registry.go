@@ -8,8 +8,10 @@ func (m *module) genRegistry(f *jen.File) error {
 	f.Type().Id("Value").Interface(
 		jen.Id("AppendDER").Params(jen.Index().Byte()).Index().Byte(),
 		jen.Id("UnmarshalDER").Params(jen.Index().Byte()).Error(),
+		jen.Id("UnmarshalDERNoCopy").Params(jen.Index().Byte()).Error(),
 		jen.Id("AppendETF").Params(jen.Index().Byte()).Index().Byte(),
 		jen.Id("UnmarshalETF").Params(jen.Index().Byte()).Error(),
+		jen.Id("UnmarshalETFNoCopy").Params(jen.Index().Byte()).Error(),
 		jen.Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()),
 		jen.Id("UnmarshalJSON").Params(jen.Index().Byte()).Error(),
 		jen.Id("ASN1Type").Params().String(),

@@ -2,7 +2,10 @@
 
 package chat
 
-import "github.com/chatim/chat/codecs/der"
+import (
+	"bytes"
+	"github.com/chatim/chat/codecs/der"
+)
 
 // AppendDER appends the DER encoding of v to b.
 func (v *IO) AppendDER(b []byte) []byte {
@@ -20,9 +23,16 @@ func (v *IO) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *IO) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *IO) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "IO")
 	}
@@ -78,9 +88,16 @@ func (v *OK) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *OK) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *OK) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "OK")
 	}
@@ -130,9 +147,16 @@ func (v *ERROR) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ERROR) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *ERROR) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "ERROR")
 	}
@@ -182,9 +206,16 @@ func (v *P2P) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *P2P) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *P2P) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "P2P")
 	}
@@ -246,9 +277,16 @@ func (v *MUC) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MUC) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *MUC) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "MUC")
 	}
@@ -301,9 +339,16 @@ func (v *Feature) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Feature) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Feature) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Feature")
 	}
@@ -383,9 +428,16 @@ func (v *ServiceType) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceType) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *ServiceType) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ServiceType")
 	}
@@ -431,9 +483,16 @@ func (v *ServiceStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *ServiceStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ServiceStatus")
 	}
@@ -479,9 +538,16 @@ func (v *Service) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Service) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Service) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Service")
 	}
@@ -600,9 +666,16 @@ func (v *Register) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Register) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Register) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Register")
 	}
@@ -673,9 +746,16 @@ func (v *PresenceType) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *PresenceType) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *PresenceType) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "PresenceType")
 	}
@@ -721,9 +801,16 @@ func (v *Presence) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Presence) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Presence) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Presence")
 	}
@@ -791,9 +878,16 @@ func (v *ContactStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ContactStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *ContactStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "ContactStatus")
 	}
@@ -839,9 +933,16 @@ func (v *Contact) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Contact) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Contact) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Contact")
 	}
@@ -1126,9 +1227,16 @@ func (v *RosterStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *RosterStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *RosterStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RosterStatus")
 	}
@@ -1174,9 +1282,16 @@ func (v *Roster) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Roster) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Roster) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Roster")
 	}
@@ -1338,9 +1453,16 @@ func (v *MessageType) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MessageType) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *MessageType) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MessageType")
 	}
@@ -1386,9 +1508,16 @@ func (v *MessageStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MessageStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *MessageStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MessageStatus")
 	}
@@ -1434,9 +1563,16 @@ func (v *MessageFeedValue) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MessageFeedValue) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *MessageFeedValue) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := derDecodeMessageFeed(&d, &v.Value, 0); err != nil {
 		return der.At(err, "MessageFeed")
 	}
@@ -1504,9 +1640,16 @@ func (v *CHATString) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *CHATString) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *CHATString) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagOctetString); err != nil {
 		return der.At(err, "CHATString")
 	}
@@ -1546,9 +1689,16 @@ func (v *Message) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Message) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Message) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Message")
 	}
@@ -1784,9 +1934,16 @@ func (v *MemberStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MemberStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *MemberStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "MemberStatus")
 	}
@@ -1832,9 +1989,16 @@ func (v *Member) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Member) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Member) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Member")
 	}
@@ -2162,9 +2326,16 @@ func (v *RoomType) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *RoomType) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *RoomType) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RoomType")
 	}
@@ -2210,9 +2381,16 @@ func (v *RoomStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *RoomStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *RoomStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "RoomStatus")
 	}
@@ -2258,9 +2436,16 @@ func (v *Room) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Room) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Room) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Room")
 	}
@@ -2648,9 +2833,16 @@ func (v *Server) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Server) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Server) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Server")
 	}
@@ -2721,9 +2913,16 @@ func (v *Profile) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Profile) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Profile) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Profile")
 	}
@@ -3011,9 +3210,16 @@ func (v *OS) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *OS) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *OS) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "OS")
 	}
@@ -3059,9 +3265,16 @@ func (v *AuthType) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *AuthType) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *AuthType) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "AuthType")
 	}
@@ -3107,9 +3320,16 @@ func (v *Ack) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Ack) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Ack) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Ack")
 	}
@@ -3171,9 +3391,16 @@ func (v *FileDesc) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *FileDesc) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *FileDesc) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "FileDesc")
 	}
@@ -3288,9 +3515,16 @@ func (v *Auth) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Auth) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Auth) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Auth")
 	}
@@ -3474,9 +3708,16 @@ func (v *SearchStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *SearchStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *SearchStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "SearchStatus")
 	}
@@ -3522,9 +3763,16 @@ func (v *Criteria) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Criteria) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Criteria) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Criteria")
 	}
@@ -3570,9 +3818,16 @@ func (v *Scope) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Scope) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Scope) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Scope")
 	}
@@ -3618,9 +3873,16 @@ func (v *Search) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Search) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Search) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Search")
 	}
@@ -3745,9 +4007,16 @@ func (v *Typing) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Typing) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Typing) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Typing")
 	}
@@ -3852,9 +4121,16 @@ func (v *Friendship) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Friendship) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Friendship) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "Friendship")
 	}
@@ -3900,9 +4176,16 @@ func (v *Friend) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Friend) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *Friend) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "Friend")
 	}
@@ -3979,9 +4262,16 @@ func (v *HistoryStatus) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *HistoryStatus) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *HistoryStatus) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagEnumerated); err != nil {
 		return der.At(err, "HistoryStatus")
 	}
@@ -4027,9 +4317,16 @@ func (v *History) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *History) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *History) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "History")
 	}
@@ -4163,9 +4460,16 @@ func (v *CHATProtocolValue) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *CHATProtocolValue) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *CHATProtocolValue) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := derDecodeCHATProtocol(&d, &v.Value, 0); err != nil {
 		return der.At(err, "CHATProtocol")
 	}
@@ -4471,9 +4775,16 @@ func (v *CHATMessage) MarshalDER() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *CHATMessage) UnmarshalDER(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d := der.NewDecoder(buf, der.Limits{})
+	return v.UnmarshalDERNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalDERNoCopy is UnmarshalDER without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used (as
+// crypto/x509 certificates alias the bytes they were parsed from). It
+// never writes to data. Decoding into a value that already holds what
+// the input needs allocates nothing.
+func (v *CHATMessage) UnmarshalDERNoCopy(data []byte) error {
+	d := der.NewDecoder(data, der.Limits{})
 	if err := v.decodeDER(&d, der.TagSequence); err != nil {
 		return der.At(err, "CHATMessage")
 	}

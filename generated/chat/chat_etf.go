@@ -3,6 +3,7 @@
 package chat
 
 import (
+	"bytes"
 	"github.com/chatim/chat/codecs/der"
 	"github.com/chatim/chat/codecs/etf"
 )
@@ -24,9 +25,14 @@ func (v *IO) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *IO) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *IO) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "IO")
 	}
@@ -77,9 +83,14 @@ func (v *OK) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *OK) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *OK) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "OK")
 	}
@@ -124,9 +135,14 @@ func (v *ERROR) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ERROR) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *ERROR) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "ERROR")
 	}
@@ -171,9 +187,14 @@ func (v *P2P) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *P2P) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *P2P) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "P2P")
 	}
@@ -224,9 +245,14 @@ func (v *MUC) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MUC) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *MUC) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "MUC")
 	}
@@ -271,9 +297,14 @@ func (v *Feature) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Feature) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Feature) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Feature")
 	}
@@ -336,9 +367,14 @@ func (v *ServiceType) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceType) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *ServiceType) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "ServiceType")
 	}
@@ -402,9 +438,14 @@ func (v *ServiceStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ServiceStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *ServiceStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "ServiceStatus")
 	}
@@ -468,9 +509,14 @@ func (v *Service) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Service) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Service) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Service")
 	}
@@ -547,9 +593,14 @@ func (v *Register) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Register) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Register) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Register")
 	}
@@ -606,9 +657,14 @@ func (v *PresenceType) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *PresenceType) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *PresenceType) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "PresenceType")
 	}
@@ -664,9 +720,14 @@ func (v *Presence) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Presence) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Presence) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Presence")
 	}
@@ -715,9 +776,14 @@ func (v *ContactStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *ContactStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *ContactStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "ContactStatus")
 	}
@@ -805,9 +871,14 @@ func (v *Contact) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Contact) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Contact) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Contact")
 	}
@@ -1020,9 +1091,14 @@ func (v *RosterStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *RosterStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *RosterStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "RosterStatus")
 	}
@@ -1118,9 +1194,14 @@ func (v *Roster) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Roster) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Roster) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Roster")
 	}
@@ -1245,9 +1326,14 @@ func (v *MessageType) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MessageType) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *MessageType) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "MessageType")
 	}
@@ -1315,9 +1401,14 @@ func (v *MessageStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MessageStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *MessageStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "MessageStatus")
 	}
@@ -1385,9 +1476,14 @@ func (v *MessageFeedValue) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MessageFeedValue) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *MessageFeedValue) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "MessageFeed")
 	}
@@ -1467,9 +1563,14 @@ func (v *CHATString) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *CHATString) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *CHATString) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "CHATString")
 	}
@@ -1510,9 +1611,14 @@ func (v *Message) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Message) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Message) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Message")
 	}
@@ -1665,9 +1771,14 @@ func (v *MemberStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *MemberStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *MemberStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "MemberStatus")
 	}
@@ -1735,9 +1846,14 @@ func (v *Member) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Member) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Member) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Member")
 	}
@@ -1984,9 +2100,14 @@ func (v *RoomType) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *RoomType) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *RoomType) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "RoomType")
 	}
@@ -2046,9 +2167,14 @@ func (v *RoomStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *RoomStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *RoomStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "RoomStatus")
 	}
@@ -2152,9 +2278,14 @@ func (v *Room) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Room) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Room) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Room")
 	}
@@ -2441,9 +2572,14 @@ func (v *Server) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Server) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Server) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Server")
 	}
@@ -2500,9 +2636,14 @@ func (v *Profile) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Profile) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Profile) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Profile")
 	}
@@ -2737,9 +2878,14 @@ func (v *OS) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *OS) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *OS) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "OS")
 	}
@@ -2803,9 +2949,14 @@ func (v *AuthType) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *AuthType) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *AuthType) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "AuthType")
 	}
@@ -2869,9 +3020,14 @@ func (v *Ack) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Ack) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Ack) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Ack")
 	}
@@ -2922,9 +3078,14 @@ func (v *FileDesc) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *FileDesc) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *FileDesc) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "FileDesc")
 	}
@@ -3023,9 +3184,14 @@ func (v *Auth) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Auth) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Auth) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Auth")
 	}
@@ -3152,9 +3318,14 @@ func (v *SearchStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *SearchStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *SearchStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "SearchStatus")
 	}
@@ -3206,9 +3377,14 @@ func (v *Criteria) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Criteria) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Criteria) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Criteria")
 	}
@@ -3268,9 +3444,14 @@ func (v *Scope) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Scope) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Scope) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Scope")
 	}
@@ -3346,9 +3527,14 @@ func (v *Search) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Search) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Search) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Search")
 	}
@@ -3423,9 +3609,14 @@ func (v *Typing) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Typing) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Typing) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Typing")
 	}
@@ -3510,9 +3701,14 @@ func (v *Friendship) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Friendship) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Friendship) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Friendship")
 	}
@@ -3584,9 +3780,14 @@ func (v *Friend) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *Friend) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *Friend) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "Friend")
 	}
@@ -3641,9 +3842,14 @@ func (v *HistoryStatus) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *HistoryStatus) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *HistoryStatus) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "HistoryStatus")
 	}
@@ -3755,9 +3961,14 @@ func (v *History) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *History) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *History) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "History")
 	}
@@ -3860,9 +4071,14 @@ func (v *CHATProtocolValue) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *CHATProtocolValue) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *CHATProtocolValue) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "CHATProtocol")
 	}
@@ -4146,9 +4362,14 @@ func (v *CHATMessage) MarshalETF() ([]byte, error) {
 // already holds, so decoding many inputs into one value allocates only
 // the copies; decode into a zero value to keep an earlier result.
 func (v *CHATMessage) UnmarshalETF(data []byte) error {
-	buf := make([]byte, len(data))
-	copy(buf, data)
-	d, err := etf.NewDecoder(buf, etf.Limits{})
+	return v.UnmarshalETFNoCopy(bytes.Clone(data))
+}
+
+// UnmarshalETFNoCopy is UnmarshalETF without the copy: byte slices in v
+// alias data, which must stay unchanged for as long as v is used. It
+// never writes to data.
+func (v *CHATMessage) UnmarshalETFNoCopy(data []byte) error {
+	d, err := etf.NewDecoder(data, etf.Limits{})
 	if err != nil {
 		return etf.At(err, "CHATMessage")
 	}

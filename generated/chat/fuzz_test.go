@@ -42,8 +42,19 @@ func FuzzCHATMessageDER(f *testing.F) {
 		if uerr := used.UnmarshalDER(data); (uerr == nil) != (err == nil) {
 			t.Fatalf("decoding into a used value: %v; into a zero value: %v", uerr, err)
 		}
+		keep := bytes.Clone(data)
+		var alias chat.CHATMessage
+		if aerr := alias.UnmarshalDERNoCopy(data); (aerr == nil) != (err == nil) {
+			t.Fatalf("decoding without a copy: %v; with one: %v", aerr, err)
+		}
+		if !bytes.Equal(data, keep) {
+			t.Fatal("UnmarshalDERNoCopy changed its input")
+		}
 		if err != nil {
 			return
+		}
+		if out := alias.AppendDER(nil); !bytes.Equal(out, data) {
+			t.Fatalf("decoded without a copy but re-encodes differently:\n in % x\nout % x", data, out)
 		}
 		if out := m.AppendDER(nil); !bytes.Equal(out, data) {
 			t.Fatalf("decoded but re-encodes differently:\n in % x\nout % x", data, out)
@@ -71,10 +82,21 @@ func FuzzCHATMessageETF(f *testing.F) {
 		if uerr := used.UnmarshalETF(data); (uerr == nil) != (err == nil) {
 			t.Fatalf("decoding into a used value: %v; into a zero value: %v", uerr, err)
 		}
+		keep := bytes.Clone(data)
+		var alias chat.CHATMessage
+		if aerr := alias.UnmarshalETFNoCopy(data); (aerr == nil) != (err == nil) {
+			t.Fatalf("decoding without a copy: %v; with one: %v", aerr, err)
+		}
+		if !bytes.Equal(data, keep) {
+			t.Fatal("UnmarshalETFNoCopy changed its input")
+		}
 		if err != nil {
 			return
 		}
 		e1 := m.AppendETF(nil)
+		if !bytes.Equal(alias.AppendETF(nil), e1) {
+			t.Fatalf("decoded without a copy, the value differs")
+		}
 		if !bytes.Equal(used.AppendETF(nil), e1) {
 			t.Fatalf("decoded into a used value, the value differs")
 		}

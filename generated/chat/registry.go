@@ -7,8 +7,10 @@ package chat
 type Value interface {
 	AppendDER([]byte) []byte
 	UnmarshalDER([]byte) error
+	UnmarshalDERNoCopy([]byte) error
 	AppendETF([]byte) []byte
 	UnmarshalETF([]byte) error
+	UnmarshalETFNoCopy([]byte) error
 	MarshalJSON() ([]byte, error)
 	UnmarshalJSON([]byte) error
 	ASN1Type() string

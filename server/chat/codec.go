@@ -55,17 +55,20 @@ func formatName(p []byte) string {
 
 var errUnknownFormat = errors.New("chat: payload is neither DER (0x30) nor ETF (0x83)")
 
-// Decode decodes one CHATMessage in the format its first byte names.
+// Decode decodes one CHATMessage in the format its first byte names. The
+// message's byte slices alias p, which must stay unchanged while the
+// message is used: a request payload, read into a buffer of its own for
+// each packet, is decoded without a copy.
 func Decode(p []byte) (*wire.CHATMessage, Format, error) {
 	m := new(wire.CHATMessage)
 	switch {
 	case len(p) > 0 && p[0] == firstByteDER:
-		if err := m.UnmarshalDER(p); err != nil {
+		if err := m.UnmarshalDERNoCopy(p); err != nil {
 			return nil, DER, fmt.Errorf("chat: decode: %w", err)
 		}
 		return m, DER, nil
 	case len(p) > 0 && p[0] == firstByteETF:
-		if err := m.UnmarshalETF(p); err != nil {
+		if err := m.UnmarshalETFNoCopy(p); err != nil {
 			return nil, ETF, fmt.Errorf("chat: decode: %w", err)
 		}
 		return m, ETF, nil

@@ -10,7 +10,7 @@ import (
 // derValue is a generated type with DER codecs.
 type derValue interface {
 	AppendDER([]byte) []byte
-	UnmarshalDER([]byte) error
+	UnmarshalDERNoCopy([]byte) error
 }
 
 // load reads the DER record under key into v. It reports false when the
@@ -23,7 +23,7 @@ func (h *Hook) load(key []byte, v derValue) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := v.UnmarshalDER(b); err != nil {
+	if err := v.UnmarshalDERNoCopy(b); err != nil { // b is the store's copy
 		return false, fmt.Errorf("chat: record %q: %w: %w", key, store.ErrCorrupt, err)
 	}
 	return true, nil
