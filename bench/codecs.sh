@@ -36,16 +36,19 @@ END {
   # Ratios the acceptance criteria name.
   s = "BenchmarkCodec/SmallMessage/"; b = "BenchmarkBaseline/SmallMessage/"
   printf "2\n2| ratio (medians, same run) | value |\n2|---|---:|\n"
-  printf "301| generated DER encode / hand-written encode | %.2f× |\n", med[s "DER-Encode", "ns/op"] / med[b "Hand-Encode", "ns/op"]
-  printf "302| generated DER decode / hand-written decode | %.2f× |\n", med[s "DER-Decode", "ns/op"] / med[b "Hand-Decode", "ns/op"]
-  printf "303| encoding/asn1 encode / generated DER encode | %.1f× |\n", med[b "Stdlib-Encode", "ns/op"] / med[s "DER-Encode", "ns/op"]
-  printf "304| encoding/asn1 decode / generated DER decode | %.1f× |\n", med[b "Stdlib-Decode", "ns/op"] / med[s "DER-Decode", "ns/op"]
+  printf "3010| generated DER encode / hand-written encode | %.2f× |\n", med[s "DER-Encode", "ns/op"] / med[b "Hand-Encode", "ns/op"]
+  printf "3020| generated DER decode / hand-written decode | %.2f× |\n", med[s "DER-Decode", "ns/op"] / med[b "Hand-Decode", "ns/op"]
+  printf "3030| encoding/asn1 encode / generated DER encode | %.1f× |\n", med[b "Stdlib-Encode", "ns/op"] / med[s "DER-Encode", "ns/op"]
+  printf "3040| encoding/asn1 decode / generated DER decode | %.1f× |\n", med[b "Stdlib-Decode", "ns/op"] / med[s "DER-Decode", "ns/op"]
+  printf "3041| encoding/asn1 decode / generated DER decode without the copy (UnmarshalDERNoCopy) | %.1f× |\n", med[b "Stdlib-Decode", "ns/op"] / med[s "DER-DecodeNoCopy", "ns/op"]
+  printf "3042| generated DER decode without the copy / hand-written decode | %.2f× |\n", med[s "DER-DecodeNoCopy", "ns/op"] / med[b "Hand-Decode", "ns/op"]
   e = "BenchmarkErlang"
   if ((e "TermToBinary/SmallMessage", "erl-ns/op") in med) {
-    printf "305| Erlang term_to_binary / generated ETF encode | %.1f× |\n", med[e "TermToBinary/SmallMessage", "erl-ns/op"] / med[s "ETF-Encode", "ns/op"]
-    printf "306| Erlang binary_to_term / generated ETF decode | %.1f× |\n", med[e "BinaryToTerm/SmallMessage", "erl-ns/op"] / med[s "ETF-Decode", "ns/op"]
-    printf "307| Erlang asn1 encode / generated DER encode | %.1f× |\n", med[e "EncodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Encode", "ns/op"]
-    printf "308| Erlang asn1 decode / generated DER decode | %.1f× |\n", med[e "DecodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Decode", "ns/op"]
+    printf "3050| Erlang term_to_binary / generated ETF encode | %.1f× |\n", med[e "TermToBinary/SmallMessage", "erl-ns/op"] / med[s "ETF-Encode", "ns/op"]
+    printf "3060| Erlang binary_to_term / generated ETF decode | %.1f× |\n", med[e "BinaryToTerm/SmallMessage", "erl-ns/op"] / med[s "ETF-Decode", "ns/op"]
+    printf "3061| Erlang binary_to_term / generated ETF decode without the copy | %.1f× |\n", med[e "BinaryToTerm/SmallMessage", "erl-ns/op"] / med[s "ETF-DecodeNoCopy", "ns/op"]
+    printf "3070| Erlang asn1 encode / generated DER encode | %.1f× |\n", med[e "EncodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Encode", "ns/op"]
+    printf "3080| Erlang asn1 decode / generated DER decode | %.1f× |\n", med[e "DecodeDER/SmallMessage", "erl-ns/op"] / med[s "DER-Decode", "ns/op"]
   }
   print "0| benchmark | ns/op | erl-ns/op | MB/s | B/op | allocs/op |"
   print "0|---|---:|---:|---:|---:|---:|"
