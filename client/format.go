@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -46,15 +47,22 @@ func Encode(f Format, m *chat.CHATMessage) []byte {
 	return m.AppendDER(nil)
 }
 
-// Decode decodes one CHATMessage in the format its first byte names.
+// Decode decodes one CHATMessage in the format its first byte names. The
+// message is independent of p.
 func Decode(p []byte) (*chat.CHATMessage, error) {
+	return decode(bytes.Clone(p))
+}
+
+// decode is Decode for a payload the message may alias: one read into a
+// buffer of its own, as every PUBLISH paho delivers is.
+func decode(p []byte) (*chat.CHATMessage, error) {
 	m := new(chat.CHATMessage)
 	var err error
 	switch {
 	case len(p) > 0 && p[0] == 0x30:
-		err = m.UnmarshalDER(p)
+		err = m.UnmarshalDERNoCopy(p)
 	case len(p) > 0 && p[0] == 0x83:
-		err = m.UnmarshalETF(p)
+		err = m.UnmarshalETFNoCopy(p)
 	default:
 		return nil, ErrPayload
 	}

@@ -180,9 +180,9 @@ func decode(b []byte) (*wire.CHATMessage, error) {
 	var err error
 	switch {
 	case len(b) > 0 && b[0] == 0x30:
-		err = m.UnmarshalDER(b)
+		err = m.UnmarshalDERNoCopy(b) // b is a PUBLISH payload, a buffer of its own
 	case len(b) > 0 && b[0] == 0x83:
-		err = m.UnmarshalETF(b)
+		err = m.UnmarshalETFNoCopy(b)
 	default:
 		err = errors.New("chat: payload is neither DER nor ETF")
 	}
