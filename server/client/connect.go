@@ -36,10 +36,10 @@ type ConnectOptions struct {
 	KeepAlive uint16
 	// ReceiveMaximum is the MQTT 5 Receive Maximum announced to the
 	// server: how many QoS 1 and 2 messages it may have in flight to this
-	// client. Zero announces none, which means 65,535. Keep it large for
-	// QoS 1 subscriptions: mochi (v2.7.9) holds a message back once the
-	// limit is reached, sends it after a later acknowledgement, and then
-	// loses track of its quota, so that deliveries to the client stall.
+	// client. Zero announces none, which means 65,535. chatd does not
+	// enforce it (server/sendquota.go: mochi's accounting of it deadlocks
+	// and stalls), so keep it at least as large as what a QoS 1
+	// subscription may have in flight; other brokers hold deliveries back.
 	ReceiveMaximum uint16
 	// TLS is passed to Dial: CA pool and client certificate.
 	TLS *tls.Config

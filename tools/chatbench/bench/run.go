@@ -226,10 +226,10 @@ func (r *run) publish(ctx context.Context, c *paho.Client, i, nPub int) {
 }
 
 // subscriberReceiveMaximum is the Receive Maximum of subscribers that
-// receive at most most messages each: no smaller, so that the broker never
-// has to hold a message back for it (mochi stalls once it has), and no
-// larger, since paho allocates a channel of that many pointers per client
-// that the load generator's garbage collector scans.
+// receive at most most messages each: no smaller, so that a broker that
+// enforces it (mosquitto; chatd does not) never has to hold a message back
+// for it, and no larger, since paho allocates a channel of that many
+// pointers per client that the load generator's garbage collector scans.
 func subscriberReceiveMaximum(cfg Config, most int) uint16 {
 	if cfg.QoS == 0 {
 		return client.QoS0ReceiveMaximum
