@@ -67,30 +67,6 @@ func TestMetricsDuringConnectionChurn(t *testing.T) {
 	}
 }
 
-// newBenchServer starts a server whose bench/ topics are open to every
-// client, on a fresh data directory, with a TCP listener.
-func newBenchServer(t *testing.T) *server.Server {
-	t.Helper()
-	srv, err := server.New(server.Config{
-		DataDir: t.TempDir(), TCPAddr: "127.0.0.1:0", Logger: discardLogger(),
-		Tuning: server.Tuning{BenchmarkTopics: true},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return srv
-}
-
 // TestQoS1DeliveriesDuringAcks publishes QoS 1 messages from several
 // clients to one QoS 1 subscriber that acknowledges them as they come.
 // After every packet it reads, mochi v2.7.9 looks for deliveries held
@@ -101,7 +77,7 @@ func newBenchServer(t *testing.T) *server.Server {
 // acknowledged, every message delivered (or counted as dropped by a full
 // outbound queue), and the subscriber must be able to reconnect.
 func TestQoS1DeliveriesDuringAcks(t *testing.T) {
-	srv := newBenchServer(t)
+	srv := newTunedServer(t, server.Tuning{BenchmarkTopics: true})
 	url := "tcp://" + srv.Addr(server.TCP)
 	const pubs, each = 4, 1500
 	got := make(chan struct{}, pubs*each)

@@ -38,10 +38,20 @@ func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Disca
 // on a loopback port chosen by the kernel.
 func newServer(t *testing.T, dir string) *server.Server {
 	t.Helper()
-	srv, err := server.New(server.Config{
+	return startServer(t, server.Config{
 		DataDir: dir, TLSAddr: "127.0.0.1:0", QUICAddr: "127.0.0.1:0", WSAddr: "127.0.0.1:0",
-		TCPAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0", Logger: discardLogger(),
+		TCPAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0",
 	})
+}
+
+// startServer starts a server with cfg, logging nowhere unless cfg has a
+// logger, and shuts it down when the test ends.
+func startServer(t *testing.T, cfg server.Config) *server.Server {
+	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = discardLogger()
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

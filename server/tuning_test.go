@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/chatim/chat/server"
 	"github.com/chatim/chat/server/client"
@@ -12,23 +10,7 @@ import (
 // newTunedServer starts a server with only a TCP listener on loopback.
 func newTunedServer(t *testing.T, tuning server.Tuning) *server.Server {
 	t.Helper()
-	srv, err := server.New(server.Config{
-		DataDir: t.TempDir(), TCPAddr: "127.0.0.1:0", Logger: discardLogger(), Tuning: tuning,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return srv
+	return startServer(t, server.Config{DataDir: t.TempDir(), TCPAddr: "127.0.0.1:0", Tuning: tuning})
 }
 
 func TestBenchmarkTopic(t *testing.T) {
