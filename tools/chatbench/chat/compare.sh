@@ -22,7 +22,8 @@
 # half the median chat DER peak of the repeats so far). Each paced run,
 # raw ones too, starts after SETTLE seconds without load (default 15), so
 # that its latency does not include the compactions and collections the
-# run before it left behind.
+# run before it left behind. The paced DER and ETF runs swap places in
+# every other repeat, so that neither format always runs second.
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
@@ -73,10 +74,12 @@ done
 rate=${RATE:-$(jq -s '[.[] | select(.name=="chat-1to1-der") | .msgs_per_s] | sort | .[length/2|floor] / 2 | floor' "$OUT/load.jsonl")}
 echo "paced rate $rate msgs/s" >&2
 for rep in $(seq "$REPEATS"); do
-  sleep "$SETTLE"
-  run "chat-1to1-der-paced-$rate" --mode chat --format der --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
-  sleep "$SETTLE"
-  run "chat-1to1-etf-paced-$rate" --mode chat --format etf --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
+  formats=(der etf)
+  [ $((rep % 2)) -eq 0 ] && formats=(etf der)
+  for f in "${formats[@]}"; do
+    sleep "$SETTLE"
+    run "chat-1to1-$f-paced-$rate" --mode chat --format "$f" --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
+  done
   sleep "$SETTLE"
   run "chat-1to1-der-confirmedack-paced-$rate" --mode chat --format der --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate" --confirmed-inbox-ack
   sleep "$SETTLE"
