@@ -411,7 +411,7 @@ func (c *Conn) orClosed(err error) error {
 // dispatch routes one PUBLISH: a reply to the waiting request, anything
 // else to the event queue.
 func (c *Conn) dispatch(p *paho.Publish) {
-	m, err := decode(p.Payload) // paho reads each packet into a buffer of its own
+	m, err := DecodeNoCopy(p.Payload) // paho reads each packet into a buffer of its own
 	if err != nil {
 		c.emit(Undecodable{Topic: p.Topic, Err: err})
 		return

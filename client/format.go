@@ -50,12 +50,13 @@ func Encode(f Format, m *chat.CHATMessage) []byte {
 // Decode decodes one CHATMessage in the format its first byte names. The
 // message is independent of p.
 func Decode(p []byte) (*chat.CHATMessage, error) {
-	return decode(bytes.Clone(p))
+	return DecodeNoCopy(bytes.Clone(p))
 }
 
-// decode is Decode for a payload the message may alias: one read into a
-// buffer of its own, as every PUBLISH paho delivers is.
-func decode(p []byte) (*chat.CHATMessage, error) {
+// DecodeNoCopy is Decode for a payload the message may alias, which must
+// stay unchanged while the message is used: one read into a buffer of its
+// own, as every PUBLISH paho delivers is.
+func DecodeNoCopy(p []byte) (*chat.CHATMessage, error) {
 	m := new(chat.CHATMessage)
 	var err error
 	switch {

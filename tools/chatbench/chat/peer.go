@@ -9,6 +9,7 @@ import (
 
 	"github.com/eclipse/paho.golang/paho"
 
+	chatclient "github.com/chatim/chat/client"
 	wire "github.com/chatim/chat/generated/chat"
 	"github.com/chatim/chat/server/client"
 )
@@ -27,8 +28,8 @@ const (
 // 0) goes to onPush, which must not block.
 type peer struct {
 	id     string
-	etf    bool
-	qos    byte // of requests
+	format chatclient.Format // of requests
+	qos    byte              // of requests
 	c      *paho.Client
 	onPush func(topic string, m *wire.CHATMessage)
 
@@ -49,7 +50,11 @@ const codeNotFound = "not_found"
 // with cert over TLS and QUIC, with password over TCP and WebSocket, and
 // subscribes to its actions/ topic.
 func dial(ctx context.Context, cfg *Config, id, password string, cert *tls.Certificate, onPush func(string, *wire.CHATMessage)) (*peer, error) {
-	p := &peer{id: id, etf: cfg.Format == ETF, qos: cfg.RequestQoS, onPush: onPush, waiting: map[int64]chan wire.CHATProtocol{}}
+	format, err := chatclient.ParseFormat(cfg.Format)
+	if err != nil {
+		return nil, err
+	}
+	p := &peer{id: id, format: format, qos: cfg.RequestQoS, onPush: onPush, waiting: map[int64]chan wire.CHATProtocol{}}
 	o := client.ConnectOptions{ClientID: id, CleanStart: true, KeepAlive: 60, OnPublish: p.receive,
 		ReceiveMaximum: client.QoS0ReceiveMaximum} // subscriptions are QoS 0, as the chat client's
 	if cfg.TLS != nil {
@@ -102,7 +107,7 @@ func (p *peer) close() {
 
 // receive handles one PUBLISH; it runs in the client's reading path.
 func (p *peer) receive(pub *paho.Publish) {
-	m, err := decode(pub.Payload)
+	m, err := chatclient.DecodeNoCopy(pub.Payload) // a buffer of its own per PUBLISH
 	if err != nil {
 		p.mu.Lock()
 		p.bad++
@@ -138,7 +143,7 @@ func (p *peer) request(ctx context.Context, body wire.CHATProtocol) (wire.CHATPr
 		delete(p.waiting, no)
 		p.mu.Unlock()
 	}
-	payload := encode(p.etf, &wire.CHATMessage{No: no, Body: body})
+	payload := chatclient.Encode(p.format, &wire.CHATMessage{No: no, Body: body})
 	if _, err := p.c.Publish(ctx, &paho.Publish{Topic: eventsPrefix + p.id, QoS: p.qos, Payload: payload}); err != nil {
 		forget()
 		return nil, fmt.Errorf("chat: %s: publish: %w", p.id, err)
@@ -161,30 +166,9 @@ func (p *peer) request(ctx context.Context, body wire.CHATProtocol) (wire.CHATPr
 // notify sends body as a request that wants no reply (number 0), as the
 // client library sends inbox Acks.
 func (p *peer) notify(ctx context.Context, body wire.CHATProtocol) error {
-	payload := encode(p.etf, &wire.CHATMessage{No: 0, Body: body})
+	payload := chatclient.Encode(p.format, &wire.CHATMessage{No: 0, Body: body})
 	if _, err := p.c.Publish(ctx, &paho.Publish{Topic: eventsPrefix + p.id, QoS: p.qos, Payload: payload}); err != nil {
 		return fmt.Errorf("chat: %s: publish: %w", p.id, err)
 	}
 	return nil
-}
-
-func encode(etf bool, m *wire.CHATMessage) []byte {
-	if etf {
-		return m.AppendETF(nil)
-	}
-	return m.AppendDER(nil)
-}
-
-func decode(b []byte) (*wire.CHATMessage, error) {
-	m := new(wire.CHATMessage)
-	var err error
-	switch {
-	case len(b) > 0 && b[0] == 0x30:
-		err = m.UnmarshalDERNoCopy(b) // b is a PUBLISH payload, a buffer of its own
-	case len(b) > 0 && b[0] == 0x83:
-		err = m.UnmarshalETFNoCopy(b)
-	default:
-		err = errors.New("chat: payload is neither DER nor ETF")
-	}
-	return m, err
 }
