@@ -46,6 +46,23 @@ type Options struct {
 // CPU per message by about a quarter, for about 1 ms more median latency.
 const DefaultSyncInterval = time.Millisecond
 
+// L0 compaction thresholds, in sublevels of level 0 (Pebble's measure of
+// its read amplification). Pebble compacts level 0 into the base level
+// once half of l0CompactionThreshold sublevels exist; its default, 4,
+// means after every second flush. Almost everything a flush writes here
+// is new messages spread over every feed's keys, so each such compaction
+// rewrites the whole base level (up to 64 MiB) to add a few hundred KiB:
+// on a store of 10 MiB, a 0.2–0.45 s burst of one core every 2 s at 4,000
+// messages/s, and the messages sent during those bursts made the chat
+// path's p99 latency (BENCHMARKS.md, "Compactions and the tail"). 16
+// compacts after eight flushes: a quarter of the rewriting, for up to
+// eight level-0 tables for a read to consult, whose recent keys mostly
+// still sit in the memtable.
+const (
+	l0CompactionThreshold = 16
+	l0StopWritesThreshold = 3 * l0CompactionThreshold
+)
+
 // Store is an open Pebble database. Its methods are safe for concurrent use.
 type Store struct {
 	mu     sync.RWMutex // read-held by every operation, write-held by Close
@@ -105,6 +122,9 @@ func Open(dir string, opts *Options) (*Store, error) {
 		Merger:             seqMerger,
 		Logger:             pebbleLogger{logger},
 		WALMinSyncInterval: func() time.Duration { return syncInterval },
+
+		L0CompactionThreshold: l0CompactionThreshold,
+		L0StopWritesThreshold: l0StopWritesThreshold,
 	}
 	db, err := pebble.Open(dir, popts)
 	if err != nil {
