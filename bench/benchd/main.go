@@ -10,7 +10,9 @@
 // With --client-cert NICK it issues a client certificate for NICK from the
 // server's CA and writes DIR/NICK.pem and DIR/NICK.key (the CA is
 // DIR/ca.pem). With --pprof it serves net/http/pprof on that loopback
-// address. It prints "benchd ready pid N" and runs until SIGINT or SIGTERM.
+// address. With --debug it logs at debug level, the store's flushes and
+// compactions included, to set against chatbench's --latency-log. It
+// prints "benchd ready pid N" and runs until SIGINT or SIGTERM.
 package main
 
 import (
@@ -62,6 +64,7 @@ func run(args []string) error {
 	writeBuf := fs.Int("write-buffer", 0, "per-connection write flush threshold `bytes` (0: server default)")
 	queue := fs.Int("queue", 0, "per-client outbound queue `packets` (0: server default)")
 	verbose := fs.Bool("v", false, "log at info level (default: errors only)")
+	debugLog := fs.Bool("debug", false, "log at debug level: the store's flushes and compactions, with their times, included")
 	gcPercent := fs.Int("gogc", 0, "garbage collection target `percent` (debug.SetGCPercent; 0: GOGC or 100)")
 	memLimit := fs.Int64("memory-limit", 0, "soft memory limit in `bytes` (debug.SetMemoryLimit; 0: GOMEMLIMIT or none)")
 	if err := fs.Parse(args); err != nil {
@@ -82,7 +85,10 @@ func run(args []string) error {
 		debug.SetMemoryLimit(*memLimit)
 	}
 	level := slog.LevelError
-	if *verbose {
+	switch {
+	case *debugLog:
+		level = slog.LevelDebug
+	case *verbose:
 		level = slog.LevelInfo
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))

@@ -1,7 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -51,4 +55,45 @@ func TestLevelZeroCompaction(t *testing.T) {
 			t.Fatalf("after the compaction: %q, %v; want the last round's value", v, err)
 		}
 	})
+}
+
+// TestEventsLogged: with a debug-level logger, the store logs Pebble's
+// flushes and compactions.
+func TestEventsLogged(t *testing.T) {
+	var buf syncBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := mustOpen(t, t.TempDir(), &Options{Logger: log})
+	if err := s.Set([]byte("feed/p2p/a/b/1"), []byte("m")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().Compact([]byte("feed/"), []byte("feed0"), true); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"flushed 1 memtable", "compacted("} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for Pebble's background goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,8 +26,9 @@ type Options struct {
 	// system's (vfs.Default); tests may pass vfs.NewMem().
 	FS vfs.FS
 
-	// Logger receives Pebble's informational messages. Nil means
-	// slog.Default().
+	// Logger receives Pebble's informational messages and, at debug
+	// level, its flushes and compactions with their sizes and durations.
+	// Nil means slog.Default().
 	Logger *slog.Logger
 
 	// CacheSize is the block cache size in bytes. Zero means 64 MiB.
@@ -121,6 +123,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 		FormatMajorVersion: FormatMajorVersion,
 		Merger:             seqMerger,
 		Logger:             pebbleLogger{logger},
+		EventListener:      eventListener(logger),
 		WALMinSyncInterval: func() time.Duration { return syncInterval },
 
 		L0CompactionThreshold: l0CompactionThreshold,
@@ -234,7 +237,26 @@ func (s *Store) Delete(key []byte) error {
 type pebbleLogger struct{ l *slog.Logger }
 
 func (p pebbleLogger) Infof(format string, args ...any) {
-	p.l.Debug(fmt.Sprintf(format, args...), "component", "pebble")
+	if p.l.Enabled(context.Background(), slog.LevelDebug) {
+		p.l.Debug(fmt.Sprintf(format, args...), "component", "pebble")
+	}
+}
+
+// eventListener logs Pebble's events through l: background errors at
+// error level, write stalls and slow disk operations as warnings, and the
+// rest (flushes, compactions, WAL and table files) at debug level.
+func eventListener(l *slog.Logger) *pebble.EventListener {
+	el := pebble.MakeLoggingEventListener(pebbleLogger{l})
+	el.BackgroundError = func(err error) {
+		l.Error("pebble background error", "component", "pebble", "error", err)
+	}
+	el.WriteStallBegin = func(info pebble.WriteStallBeginInfo) {
+		l.Warn("pebble write stall", "component", "pebble", "reason", info.Reason)
+	}
+	el.DiskSlow = func(info pebble.DiskSlowInfo) {
+		l.Warn("pebble disk operation slow", "component", "pebble", "info", info.String())
+	}
+	return &el
 }
 
 func (p pebbleLogger) Errorf(format string, args ...any) {

@@ -23,7 +23,10 @@
 # raw ones too, starts after SETTLE seconds without load (default 15), so
 # that its latency does not include the compactions and collections the
 # run before it left behind. The paced DER and ETF runs swap places in
-# every other repeat, so that neither format always runs second.
+# every other repeat, so that neither format always runs second. For
+# each paced chat run, OUT/slow-REP-FORMAT.txt lists when its messages
+# over 20 ms were sent, with the store's flushes and compactions
+# (bench/slowwindows.py over chatbench --latency-log and benchd --debug).
 set -euo pipefail
 
 REPEATS=${REPEATS:-3}
@@ -39,7 +42,7 @@ trap cleanup EXIT
 (cd "$ROOT" && go build -o "$WORK/bin/" ./bench/benchd ./tools/chatbench)
 BIN=$WORK/bin
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN/benchd" --data "$WORK/data" --tls "127.0.0.1:$PORT" --client-cert bench >"$WORK/benchd.log" 2>&1 &
+"$BIN/benchd" --data "$WORK/data" --tls "127.0.0.1:$PORT" --client-cert bench --debug >"$WORK/benchd.log" 2>&1 &
 PID=$!
 for _ in $(seq 200); do [ -s "$WORK/data/bench.key" ] && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.05; done
 URL=tls://127.0.0.1:$PORT
@@ -78,7 +81,9 @@ for rep in $(seq "$REPEATS"); do
   [ $((rep % 2)) -eq 0 ] && formats=(etf der)
   for f in "${formats[@]}"; do
     sleep "$SETTLE"
-    run "chat-1to1-$f-paced-$rate" --mode chat --format "$f" --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate"
+    run "chat-1to1-$f-paced-$rate" --mode chat --format "$f" --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate" \
+      --latency-log "$WORK/latency.txt"
+    python3 "$ROOT/bench/slowwindows.py" "$WORK/latency.txt" "$WORK/benchd.log" >"$OUT/slow-$rep-$f.txt" || true
   done
   sleep "$SETTLE"
   run "chat-1to1-der-confirmedack-paced-$rate" --mode chat --format der --pattern one-to-one --users 200 --messages $((rate * 20)) --rate "$rate" --confirmed-inbox-ack

@@ -98,6 +98,12 @@ type Config struct {
 	// ServerPID, if not zero, is a local server process whose CPU time
 	// over the measured phase is reported.
 	ServerPID int
+	// LatencyLog, if set, is a file that receives one line per live
+	// receipt once the run ends, in order of sending: the send time in
+	// Unix nanoseconds and the send-to-receipt latency in nanoseconds.
+	// Set against a server's log, it shows when the slow messages were
+	// sent.
+	LatencyLog string
 }
 
 // DefaultConfig returns the defaults the command line starts from.
@@ -201,6 +207,7 @@ func (c *Config) BindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.NoInboxAck, "no-inbox-ack", c.NoInboxAck, "chat: recipients do not acknowledge their inbox entries")
 	fs.BoolVar(&c.ConfirmedInboxAck, "confirmed-inbox-ack", c.ConfirmedInboxAck, "chat: recipients await the server's synced OK for each inbox Ack")
 	fs.StringVar(&c.Prefix, "prefix", c.Prefix, "chat: nickname `prefix` (default random)")
+	fs.StringVar(&c.LatencyLog, "latency-log", c.LatencyLog, "chat: write each live receipt's send time (Unix ns) and latency (ns) to `file`, in order of sending")
 	fs.Func("request-qos", "chat: MQTT QoS of requests, 0 or 1 (default 0, as the client library)", func(s string) error {
 		switch s {
 		case "0", "1":

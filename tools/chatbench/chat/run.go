@@ -26,6 +26,7 @@ type user struct {
 	seen  map[uint32][]uint64 // sender number → bit per sequence number
 	other map[string]bool     // acknowledged messages not made by chatbench
 	lat   []int64             // send to live receipt, ns
+	sends []int64             // with LatencyLog: the send time of each lat, ns since start
 
 	aqMu sync.Mutex
 	aq   []wire.Ack
@@ -164,6 +165,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res.ServerCPUSeconds = -1
 	if srv0 >= 0 && srv1 >= 0 {
 		res.ServerCPUSeconds = (srv1 - srv0).Seconds()
+	}
+	if cfg.LatencyLog != "" {
+		if err := r.writeLatencyLog(cfg.LatencyLog); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }
@@ -384,6 +390,9 @@ func (u *user) push(topic string, cm *wire.CHATMessage) {
 	bits[w] |= bit
 	if live {
 		u.lat = append(u.lat, now-h.sent)
+		if r.cfg.LatencyLog != "" {
+			u.sends = append(u.sends, h.sent)
+		}
 	}
 	u.mu.Unlock()
 	if !live {

@@ -1,11 +1,15 @@
 package chat
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +75,8 @@ func TestRunOneToOne(t *testing.T) {
 			cfg.URL, cfg.TLS, cfg.Format, cfg.Prefix = tc.url, roots(srv), tc.format, tc.prefix
 			cfg.ConfirmedInboxAck = tc.confirmed
 			cfg.Users, cfg.Messages, cfg.Rate, cfg.Timeout = 6, 60, 0, time.Minute
+			cfg.LatencyLog = filepath.Join(t.TempDir(), "latency")
+			before := time.Now()
 			res, err := Run(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -82,6 +88,7 @@ func TestRunOneToOne(t *testing.T) {
 			if n := inbox(t, srv, tc.prefix); n != 0 {
 				t.Fatalf("%d inbox keys left after the recipients' Acks", n)
 			}
+			checkLatencyLog(t, cfg.LatencyLog, 60, before, time.Now())
 			var out strings.Builder
 			if err := res.WriteText(&out); err != nil || !strings.Contains(out.String(), "60 acked") {
 				t.Fatalf("text %q: %v", out.String(), err)
@@ -148,5 +155,45 @@ func TestValidate(t *testing.T) {
 		if err := c.Validate(); err == nil {
 			t.Errorf("%s: accepted %+v", name, c)
 		}
+	}
+}
+
+// checkLatencyLog checks a latency log of n receipts of messages sent
+// between from and to: one line each, send times in order and in that
+// window, latencies positive and within it.
+func checkLatencyLog(t *testing.T, name string, n int, from, to time.Time) {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lines, last := 0, int64(0)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines++
+		fields := strings.Fields(sc.Text())
+		if len(fields) != 2 {
+			t.Fatalf("latency log line %d: %q, want two fields", lines, sc.Text())
+		}
+		sent, err1 := strconv.ParseInt(fields[0], 10, 64)
+		lat, err2 := strconv.ParseInt(fields[1], 10, 64)
+		switch {
+		case err1 != nil || err2 != nil:
+			t.Fatalf("latency log line %d: %q: %v %v", lines, sc.Text(), err1, err2)
+		case sent < last:
+			t.Fatalf("latency log line %d: sent at %d, before the line above (%d)", lines, sent, last)
+		case sent < from.UnixNano() || sent+lat > to.UnixNano():
+			t.Fatalf("latency log line %d: sent at %d and received %d ns later, outside the run [%d, %d]", lines, sent, lat, from.UnixNano(), to.UnixNano())
+		case lat <= 0:
+			t.Fatalf("latency log line %d: latency %d", lines, lat)
+		}
+		last = sent
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if lines != n {
+		t.Fatalf("latency log has %d lines, want %d", lines, n)
 	}
 }
