@@ -7,6 +7,14 @@
 // [Options.SyncInterval] apart (1 ms by default): a synced commit that comes
 // sooner waits and shares the next sync with the commits around it, which
 // costs it at most that interval and saves an fsync per concurrent writer.
+// Level 0 is compacted into the base level after eight flushes, not
+// Pebble's two: new messages land all over the key space, so each such
+// compaction rewrites the whole base level, and fewer of them keep those
+// bursts from setting the latency of the messages sent meanwhile. New
+// table files are written at no more than [Options.TableWriteRate] (16
+// MB/s by default), so that a compaction takes part of a core for longer
+// rather than a whole core at once. With a debug-level [Options.Logger]
+// the store logs every flush and compaction.
 // The store is opened with an explicit Pebble
 // format major version ([FormatMajorVersion]) and holds the directory lock for
 // as long as it is open: a second Open of the same directory, from this or

@@ -34,6 +34,13 @@ type Options struct {
 	// CacheSize is the block cache size in bytes. Zero means 64 MiB.
 	CacheSize int64
 
+	// TableWriteRate bounds, in bytes per second, how fast new table
+	// files (the output of flushes and compactions) are written, allowing
+	// a burst of 1 MiB. Zero means DefaultTableWriteRate; a
+	// negative value does not bound it. The write-ahead log is never
+	// slowed.
+	TableWriteRate int64
+
 	// SyncInterval is the shortest time between two syncs of the
 	// write-ahead log. A synced write that arrives sooner waits for the
 	// interval to pass and then shares one sync with every write that
@@ -47,6 +54,17 @@ type Options struct {
 // the chat path (BENCHMARKS.md): at 1,480 messages/s it cut the server's
 // CPU per message by about a quarter, for about 1 ms more median latency.
 const DefaultSyncInterval = time.Millisecond
+
+// DefaultTableWriteRate is the default Options.TableWriteRate: 16 MB/s.
+// Unbounded, a compaction writes about 45 MB/s here and takes a whole core
+// while it runs; at 16 MB/s it takes about a third of one, for three times
+// as long (BENCHMARKS.md, "Compactions and the tail"). Keeping up with
+// 4,000 messages/s needs a few MB/s.
+const DefaultTableWriteRate = 16 << 20
+
+// tableWriteBurst is how much of a table is written before the rate
+// applies: a flush of a few hundred KiB is not slowed.
+const tableWriteBurst = 1 << 20
 
 // L0 compaction thresholds, in sublevels of level 0 (Pebble's measure of
 // its read amplification). Pebble compacts level 0 into the base level
@@ -112,6 +130,13 @@ func Open(dir string, opts *Options) (*Store, error) {
 		syncInterval = DefaultSyncInterval
 	case syncInterval < 0:
 		syncInterval = 0
+	}
+
+	if rate := opts.TableWriteRate; rate >= 0 {
+		if rate == 0 {
+			rate = DefaultTableWriteRate
+		}
+		fsys = throttledFS{FS: fsys, lim: newWriteLimiter(rate, tableWriteBurst)}
 	}
 
 	cache := pebble.NewCache(cacheSize)
