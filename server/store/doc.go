@@ -12,7 +12,7 @@
 // compaction rewrites the whole base level, and fewer of them keep those
 // bursts from setting the latency of the messages sent meanwhile. New
 // table files are written at no more than [Options.TableWriteRate] (16
-// MB/s by default), so that a compaction takes part of a core for longer
+// MiB/s by default), so that a compaction takes part of a core for longer
 // rather than a whole core at once. With a debug-level [Options.Logger]
 // the store logs every flush and compaction.
 // The store is opened with an explicit Pebble

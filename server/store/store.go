@@ -36,7 +36,7 @@ type Options struct {
 
 	// TableWriteRate bounds, in bytes per second, how fast new table
 	// files (the output of flushes and compactions) are written, allowing
-	// a burst of 1 MiB. Zero means DefaultTableWriteRate; a
+	// a burst of 1 MiB. Pebble v1 has no such limit of its own. Zero means DefaultTableWriteRate; a
 	// negative value does not bound it. The write-ahead log is never
 	// slowed.
 	TableWriteRate int64
@@ -55,10 +55,11 @@ type Options struct {
 // CPU per message by about a quarter, for about 1 ms more median latency.
 const DefaultSyncInterval = time.Millisecond
 
-// DefaultTableWriteRate is the default Options.TableWriteRate: 16 MB/s.
-// Unbounded, a compaction writes about 45 MB/s here and takes a whole core
-// while it runs; at 16 MB/s it takes about a third of one, for three times
-// as long (BENCHMARKS.md, "Compactions and the tail"). Keeping up with
+// DefaultTableWriteRate is the default Options.TableWriteRate: 16 MiB/s.
+// Unbounded, a compaction writes about 45 MB/s on the benchmark machine
+// and takes a whole core while it runs; at 16 MiB/s it takes about a
+// third of one, for three times as long, and the chat path's paced p99
+// halved (BENCHMARKS.md, "Compaction output paced"). Keeping up with
 // 4,000 messages/s needs a few MB/s.
 const DefaultTableWriteRate = 16 << 20
 
