@@ -9,7 +9,8 @@ flushes and compactions within the run are listed on the same clock.
 
 Prints the run's p99, the messages slower than --over (default 20 ms),
 grouped into windows of --window (default 250 ms) by send time, and the
-store's events, all as seconds from the first send."""
+store's flushes and compactions where they began, all as seconds from
+the first send."""
 import re
 import sys
 from datetime import datetime
@@ -30,7 +31,8 @@ def args(argv):
 
 
 def events(path, t0, t1):
-    """Pebble's flush and compaction ends in [t0, t1] (ns) from a slog text log."""
+    """Pebble's flushes and compactions that began in [t0, t1] (ns), from a
+    slog text log."""
     pat = re.compile(r'^time=(\S+) level=\S+ msg="((?:[^"\\]|\\.)*)".*component=pebble')
     keep = re.compile(r"\] (flushed|compacted)\(?")
     out = []
@@ -40,6 +42,11 @@ def events(path, t0, t1):
             if not m or not keep.search(m.group(2)):
                 continue
             t = int(datetime.fromisoformat(m.group(1).replace("Z", "+00:00")).timestamp() * 1e9)
+            # Pebble logs a job when it ends, with its duration: place it
+            # where it began.
+            d = re.search(r", in ([0-9.]+)s \(", m.group(2))
+            if d:
+                t -= int(float(d.group(1)) * 1e9)
             if t0 <= t <= t1:
                 out.append((t, m.group(2)))
     return out
