@@ -36,9 +36,9 @@ type Options struct {
 
 	// TableWriteRate bounds, in bytes per second, how fast new table
 	// files (the output of flushes and compactions) are written, allowing
-	// a burst of 1 MiB. Pebble v1 has no such limit of its own. Zero means DefaultTableWriteRate; a
-	// negative value does not bound it. The write-ahead log is never
-	// slowed.
+	// a burst of 1 MiB; Pebble v1 has no such limit of its own. Zero means
+	// DefaultTableWriteRate; a negative value does not bound it. The
+	// write-ahead log is never slowed.
 	TableWriteRate int64
 
 	// SyncInterval is the shortest time between two syncs of the
