@@ -37,6 +37,11 @@ func (f throttledFile) Write(p []byte) (int, error) {
 	return f.File.Write(p)
 }
 
+func (f throttledFile) WriteAt(p []byte, off int64) (int, error) {
+	f.lim.wait(len(p))
+	return f.File.WriteAt(p, off)
+}
+
 // writeLimiter paces writes to rate bytes a second, letting a burst of
 // up to burst bytes through at once: a flush's table of a few hundred KiB
 // is not slowed.

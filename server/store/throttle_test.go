@@ -48,19 +48,35 @@ func TestWriteLimiter(t *testing.T) {
 	}
 }
 
+// TestThrottledFSOnlyTables: writes to table files, by Write and by
+// WriteAt, are paced; the write-ahead log and the manifest are not.
 func TestThrottledFSOnlyTables(t *testing.T) {
-	fs := throttledFS{FS: vfs.NewMem(), lim: newWriteLimiter(1<<20, 1<<20)}
-	for name, want := range map[string]bool{"000005.sst": true, "000004.log": false, "MANIFEST-000001": false} {
+	for name, throttled := range map[string]bool{"000005.sst": true, "000004.log": false, "MANIFEST-000001": false} {
+		c := &fakeClock{t: time.Unix(1000, 0)}
+		lim := newWriteLimiter(1<<20, 1<<20) // 1 MiB/s, burst 1 MiB
+		lim.now, lim.sleep = c.now, c.sleep
+		fs := throttledFS{FS: vfs.NewMem(), lim: lim}
 		f, err := fs.Create(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, got := f.(throttledFile); got != want {
-			t.Errorf("Create(%q) throttled: %v, want %v", name, got, want)
-		}
-		if _, err := f.Write([]byte("x")); err != nil {
-			t.Fatal(err)
+		chunk := make([]byte, 256<<10)
+		for i := range 8 { // 2 MiB: 1 MiB over the burst
+			if i%2 == 0 {
+				_, err = f.Write(chunk)
+			} else {
+				_, err = f.WriteAt(chunk, int64(i*len(chunk)))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 		_ = f.Close()
+		if want := time.Duration(0); !throttled && c.slept != want {
+			t.Errorf("%s: slept %v writing 2 MiB, want no pacing", name, c.slept)
+		}
+		if throttled && (c.slept < 990*time.Millisecond || c.slept > time.Second) {
+			t.Errorf("%s: slept %v writing 2 MiB at 1 MiB/s after a 1 MiB burst, want 1 s", name, c.slept)
+		}
 	}
 }
